@@ -1,0 +1,104 @@
+//! The `rooms` endpoint group: the routing table of spec §6.1–6.3.
+//!
+//! | Method | Path | Spec |
+//! |---|---|---|
+//! | GET | /room | §6.1 |
+//! | POST | /room | §6.2 |
+//! | GET | /room/{token} | §6.3 |
+
+use lambda_http::http::{HeaderName, HeaderValue, Method};
+use lambda_http::{Body, Request, Response};
+use serde_json::Value;
+use talk::domain::RoomToken;
+use talk::domain::rooms::{self, CreateRequest, Created, now};
+use talk::view::room_object;
+use talk::{ApiError, ApiRequest, App, Reply};
+
+/// Answers one API Gateway request.
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    let request = ApiRequest::new(request);
+    let result = route(app, &request).await;
+    app.respond(&request, result)
+}
+
+async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
+    let route = request.route.as_deref().ok_or(ApiError::InvalidQuery)?;
+    let segments: Vec<&str> = route.split('/').skip(1).collect();
+    match segments.as_slice() {
+        ["room"] => match request.method {
+            Method::GET => list_rooms(app, request).await,
+            Method::POST => create_room(app, request).await,
+            _ => Err(ApiError::MethodNotAllowed),
+        },
+        ["room", token] => {
+            let token = RoomToken::parse(*token).map_err(|_| ApiError::InvalidQuery)?;
+            match request.method {
+                Method::GET => get_room(app, request, &token).await,
+                _ => Err(ApiError::MethodNotAllowed),
+            }
+        }
+        _ => Err(ApiError::InvalidQuery),
+    }
+}
+
+/// spec §6.1: every room the caller is a participant of.
+async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
+    let claimed = request
+        .basic_credentials()
+        .and_then(|c| talk::domain::UserId::parse(c.user).ok());
+    let (user, rooms) = app
+        .user_and(request, async {
+            match &claimed {
+                Some(user) => rooms::rooms_of(&app.store, user).await,
+                None => Ok(Vec::new()),
+            }
+        })
+        .await?;
+    let now = now();
+    let objects: Vec<Value> = rooms
+        .iter()
+        .map(|room| room_object(room, room.user_participant(&user.id), now))
+        .collect();
+    Ok(Reply::ok(Value::Array(objects)).with_header(
+        HeaderName::from_static("x-nextcloud-talk-modified-before"),
+        HeaderValue::from(now),
+    ))
+}
+
+/// spec §6.2: create a one-to-one, group or public conversation.
+async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
+    let create = request.params().and_then(CreateRequest::from_params);
+    let claimed = request
+        .basic_credentials()
+        .and_then(|c| talk::domain::UserId::parse(c.user).ok());
+    let (user, facts) = app
+        .user_and(request, async {
+            match &create {
+                Ok(create) => create.facts(&app.store, claimed.as_ref()).await.map(Some),
+                Err(_) => Ok(None),
+            }
+        })
+        .await?;
+    let (create, facts) = (create?, facts.ok_or(ApiError::Internal)?);
+    match rooms::create(&app.store, &user, create, facts).await? {
+        Created::New(room) => Ok(Reply::created(room_object(
+            &room,
+            room.user_participant(&user.id),
+            now(),
+        ))),
+        Created::Existing(room) => Ok(Reply::ok(room_object(
+            &room,
+            room.user_participant(&user.id),
+            now(),
+        ))),
+    }
+}
+
+/// spec §6.3: one room, for a participant or (public rooms) anyone.
+async fn get_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
+    let (caller, room) = app
+        .caller_and(request, async { Ok(app.store.load_room(token).await?) })
+        .await?;
+    let (room, viewer) = rooms::access(room.as_ref(), &caller)?;
+    Ok(Reply::ok(room_object(room, viewer, now())))
+}

@@ -1,0 +1,105 @@
+//! The application state a function builds once per cold start, and the steps every handler
+//! shares: authentication in the order of checks (spec §4), rendering and the request log line.
+
+use std::future::Future;
+
+use lambda_http::Body;
+use lambda_http::http::Response;
+
+use crate::domain::{User, UserId};
+use crate::ocs::{ApiError, Reply};
+use crate::request::ApiRequest;
+use crate::store::Store;
+
+/// Default table name when `TABLE_NAME` is not set.
+pub const DEFAULT_TABLE_NAME: &str = "talk";
+
+/// Who is calling, once credentials are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    User(User),
+    /// No (valid) user credentials: a guest without a session (spec §2.2).
+    Anonymous,
+}
+
+/// Everything a handler needs; built once in `main` and shared by reference.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub store: Store,
+}
+
+impl App {
+    /// An app over an existing store.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Builds the SDK client from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB`
+    /// points it at a local server) and the table from `TABLE_NAME`.
+    pub async fn from_env() -> Self {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_string());
+        Self::new(Store::from_sdk_config(&config, table))
+    }
+
+    /// Steps 2–3 of spec §4 for a user-only endpoint, with the endpoint's first read running
+    /// concurrently with the credential check. The read's result is only returned once the
+    /// credentials are verified, so nothing acts on data for an unverified caller.
+    pub async fn user_and<T>(
+        &self,
+        request: &ApiRequest,
+        first_read: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<(User, T), ApiError> {
+        let credentials = request.basic_credentials().ok_or(ApiError::NotLoggedIn)?;
+        let user = UserId::parse(credentials.user.as_str()).map_err(|_| ApiError::NotLoggedIn)?;
+        if request.require_ocs_header().is_err() {
+            self.store
+                .authenticate(&user, &credentials.secret)
+                .await?
+                .ok_or(ApiError::NotLoggedIn)?;
+            return Err(ApiError::CsrfCheckFailed);
+        }
+        let (account, data) = tokio::join!(
+            self.store.authenticate(&user, &credentials.secret),
+            first_read
+        );
+        let account = account?.ok_or(ApiError::NotLoggedIn)?;
+        Ok((account, data?))
+    }
+
+    /// Steps 2–3 of spec §4 for an endpoint guests may call: wrong or missing credentials make
+    /// the caller anonymous (spec §2.2). The first read runs concurrently.
+    pub async fn caller_and<T>(
+        &self,
+        request: &ApiRequest,
+        first_read: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<(Caller, T), ApiError> {
+        request.require_ocs_header()?;
+        let claimed = request.basic_credentials().and_then(|credentials| {
+            Some((
+                UserId::parse(credentials.user.as_str()).ok()?,
+                credentials.secret,
+            ))
+        });
+        let Some((user, secret)) = claimed else {
+            return Ok((Caller::Anonymous, first_read.await?));
+        };
+        let (account, data) = tokio::join!(self.store.authenticate(&user, &secret), first_read);
+        let caller = account?.map_or(Caller::Anonymous, Caller::User);
+        Ok((caller, data?))
+    }
+
+    /// Renders a handler's result and writes the request's log line.
+    pub fn respond(&self, request: &ApiRequest, result: Result<Reply, ApiError>) -> Response<Body> {
+        let response = request.respond(result);
+        let calls = self.store.calls().snapshot();
+        tracing::info!(
+            method = %request.method,
+            route = request.route.as_deref().unwrap_or("-"),
+            status = response.status().as_u16(),
+            dynamodb_calls = calls.calls(),
+            "request"
+        );
+        response
+    }
+}

@@ -1,0 +1,151 @@
+//! The stored model: rooms, participants, messages and users, as the store keeps them and the
+//! view reads them. Field names are the item attribute names (camelCase).
+
+use serde::{Deserialize, Serialize};
+
+use super::{ActorType, NotificationLevel, ParticipantType, RoomToken, RoomType, UserId};
+
+/// A user account of this server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: UserId,
+    pub display_name: String,
+}
+
+/// A conversation's own state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Room {
+    pub token: RoomToken,
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub room_type: RoomType,
+    /// The stored name; empty for one-to-one rooms (spec §6.2).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    #[serde(default)]
+    pub read_only: i64,
+    #[serde(default)]
+    pub lobby_state: i64,
+    #[serde(default)]
+    pub lobby_timer: i64,
+    #[serde(default)]
+    pub has_call: bool,
+    /// Unix seconds of the newest message, 0 if none (spec §8.1).
+    #[serde(default)]
+    pub last_activity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_message: Option<Message>,
+    /// The id of the newest message; the next message gets the next id.
+    #[serde(default)]
+    pub last_message_id: i64,
+    /// Bumped by every change, for optimistic concurrency.
+    #[serde(default)]
+    pub version: i64,
+    /// One-to-one rooms: both users, kept so the room can still be named if one leaves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pair: Vec<User>,
+}
+
+/// One participant row of a room: a user or a guest session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Participant {
+    pub actor_type: ActorType,
+    /// The user id, or the hash of a guest's session secret.
+    pub actor_id: String,
+    pub display_name: String,
+    pub participant_type: ParticipantType,
+    #[serde(default)]
+    pub favorite: bool,
+    #[serde(default)]
+    pub notification_level: NotificationLevel,
+    #[serde(default)]
+    pub last_read_message: i64,
+    #[serde(default = "no_session")]
+    pub session_id: String,
+    /// Call flags (spec §5): 0 disconnected, 1 in call, 2 audio, 4 video.
+    #[serde(default)]
+    pub in_call: i64,
+    #[serde(default)]
+    pub last_ping: i64,
+}
+
+fn no_session() -> String {
+    "0".to_string()
+}
+
+impl Default for NotificationLevel {
+    fn default() -> Self {
+        Self::Default
+    }
+}
+
+impl Participant {
+    /// A new user participant with no session, default notifications, not a favorite.
+    pub fn user(user: &User, participant_type: ParticipantType) -> Self {
+        Self {
+            actor_type: ActorType::Users,
+            actor_id: user.id.to_string(),
+            display_name: user.display_name.clone(),
+            participant_type,
+            favorite: false,
+            notification_level: NotificationLevel::Default,
+            last_read_message: 0,
+            session_id: no_session(),
+            in_call: 0,
+            last_ping: 0,
+        }
+    }
+
+    /// Whether this row belongs to the given user.
+    pub fn is_user(&self, user: &UserId) -> bool {
+        self.actor_type == ActorType::Users && self.actor_id == user.as_str()
+    }
+}
+
+/// A user or guest named in a system message's parameters (spec §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageUser {
+    /// `user` or `guest`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+}
+
+/// A stored (system) message of a room (spec §9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: i64,
+    pub actor_type: ActorType,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub timestamp: i64,
+    /// The system message key, e.g. `conversation_created`.
+    pub system_message: String,
+    /// The `{user}` parameter, for messages about another participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<MessageUser>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+}
+
+/// A room with all its participant rows: what the room object (spec §8) is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomAggregate {
+    pub room: Room,
+    pub participants: Vec<Participant>,
+}
+
+impl RoomAggregate {
+    /// The row of a user, if the user is a participant.
+    pub fn user_participant(&self, user: &UserId) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.is_user(user))
+    }
+}

@@ -1,0 +1,15 @@
+//! The library every Talk function shares: the OCS envelope ([`ocs`]), request parsing and
+//! authentication ([`request`]), the rules of the spec ([`domain`]), the DynamoDB single-table
+//! store ([`store`]) and the room object ([`view`]). Functions are thin routers over [`App`].
+
+pub mod app;
+pub mod domain;
+pub mod logging;
+pub mod ocs;
+pub mod request;
+pub mod store;
+pub mod view;
+
+pub use app::App;
+pub use ocs::{ApiError, Reply};
+pub use request::ApiRequest;

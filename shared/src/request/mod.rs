@@ -1,0 +1,123 @@
+//! What a request says: its route prefix and envelope, its merged parameters (spec §2.3), its
+//! format (spec §3.2), the CSRF header (spec §2.1) and its Basic credentials (spec §2.2).
+//! Checking the credentials against the store is [`crate::App::authenticate`]'s job.
+
+mod credentials;
+mod params;
+mod path;
+
+pub use credentials::BasicCredentials;
+pub use params::{MAX_BODY_BYTES, Params};
+pub use path::spreed_route;
+
+use http::{HeaderMap, Method, Response};
+use lambda_http::{Body, Request};
+
+use crate::ocs::{ApiError, Envelope, Format, Reply, render_error, render_reply};
+
+/// A parsed API request, as every handler sees it.
+#[derive(Debug)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// The route below `/ocs/v{1,2}.php/apps/spreed/api/v1`, or `None` when the path is no route.
+    pub route: Option<String>,
+    pub envelope: Envelope,
+    pub format: Format,
+    query_format: Option<Format>,
+    headers: HeaderMap,
+    params: Result<Params, ApiError>,
+}
+
+impl ApiRequest {
+    /// Parses an API Gateway request. Never fails: a bad body is kept as an error and reported
+    /// at its place in the order of checks (spec §4 step 6).
+    pub fn new(request: Request) -> Self {
+        let (parts, body) = request.into_parts();
+        let query = parts.uri.query().unwrap_or("");
+        let content_type = parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let body: &[u8] = match &body {
+            Body::Empty => &[],
+            Body::Text(text) => text.as_bytes(),
+            Body::Binary(bytes) => bytes,
+            _ => &[],
+        };
+        let params = Params::parse(query, content_type, body);
+        let query_format = Params::parse(query, None, &[])
+            .ok()
+            .and_then(|p| p.format_name());
+        let format_param = match &params {
+            Ok(params) => params.format_name(),
+            Err(_) => query_format.clone(),
+        };
+        let query_format = query_format.as_deref().and_then(Format::from_param);
+        let accept = parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        let format = Format::negotiate(format_param.as_deref(), accept);
+        let (envelope, route) = match spreed_route(parts.uri.path()) {
+            Some((envelope, route)) => (envelope, Some(route.to_string())),
+            None => (Envelope::V2, None),
+        };
+        Self {
+            method: parts.method,
+            route,
+            envelope,
+            format,
+            query_format,
+            headers: parts.headers,
+            params,
+        }
+    }
+
+    /// Renders a handler's result in this request's envelope and format; "no route" uses the
+    /// `format` query parameter only (spec §3.4).
+    pub fn respond(&self, result: Result<Reply, ApiError>) -> Response<Body> {
+        match result {
+            Ok(reply) => render_reply(reply, self.format, self.envelope),
+            Err(ApiError::InvalidQuery) => render_error(
+                &ApiError::InvalidQuery,
+                self.query_format.unwrap_or(Format::Xml),
+                self.envelope,
+            ),
+            Err(error) => render_error(&error, self.format, self.envelope),
+        }
+    }
+
+    /// The merged parameters, or the 400 that parsing the body produced.
+    pub fn params(&self) -> Result<&Params, ApiError> {
+        self.params.as_ref().map_err(Clone::clone)
+    }
+
+    /// The `OCS-APIRequest: true` check (spec §2.1).
+    pub fn require_ocs_header(&self) -> Result<(), ApiError> {
+        let sent = self.headers.get_all("ocs-apirequest").iter().any(|value| {
+            value
+                .to_str()
+                .is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        });
+        if sent {
+            Ok(())
+        } else {
+            Err(ApiError::CsrfCheckFailed)
+        }
+    }
+
+    /// The Basic credentials of the `Authorization` header, if it carries well-formed ones.
+    pub fn basic_credentials(&self) -> Option<BasicCredentials> {
+        let header = self
+            .headers
+            .get(http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        BasicCredentials::parse(header)
+    }
+
+    /// A header's value as text, if present and printable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}

@@ -1,0 +1,395 @@
+//! Users, groups and app passwords: the directory the admin tool writes and requests read
+//! (authentication, invitations).
+
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+use serde::{Deserialize, Serialize};
+
+use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
+use super::keys::{
+    APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, GSI1, MEMBER_PREFIX, USER_SK, app_password_sk,
+    group_pk, member_sk, user_pk,
+};
+use super::{Store, StoreError};
+use crate::domain::secrets::{app_password_hash, hashes_match};
+use crate::domain::{GroupId, User, UserId};
+
+/// Why an admin operation on the directory was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("user {0} already exists")]
+    UserExists(UserId),
+    #[error("unknown user {0}")]
+    UnknownUser(UserId),
+    #[error("group {0} already exists")]
+    GroupExists(GroupId),
+    #[error("unknown group {0}")]
+    UnknownGroup(GroupId),
+    #[error("user {0} has no app password labelled {1:?}")]
+    UnknownAppPassword(UserId, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<aws_sdk_dynamodb::error::BuildError> for DirectoryError {
+    fn from(error: aws_sdk_dynamodb::error::BuildError) -> Self {
+        Self::Store(error.into())
+    }
+}
+
+/// The stored form of an app password: only the hash of the secret.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AppPasswordItem {
+    user_id: UserId,
+    label: String,
+    secret_hash: String,
+    created: i64,
+}
+
+/// An app password as listed to its owner: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPasswordInfo {
+    pub label: String,
+    pub created: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct GroupItem {
+    id: GroupId,
+}
+
+fn condition_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &E) -> bool {
+    error.code() == Some("ConditionalCheckFailedException")
+}
+
+impl Store {
+    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item)
+    }
+
+    async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        Ok(self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?)
+    }
+
+    async fn delete_key(&self, pk: String, sk: String) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Checks Basic credentials: the user exists and the secret is one of their app passwords.
+    /// Both reads run concurrently; one sequential round trip.
+    pub async fn authenticate(
+        &self,
+        user: &UserId,
+        secret: &str,
+    ) -> Result<Option<User>, StoreError> {
+        let hash = app_password_hash(secret);
+        let password_sk = app_password_sk(&hash);
+        let (password, account) =
+            tokio::try_join!(self.get(user_pk(user), &password_sk), self.get_user(user))?;
+        let matches = password
+            .as_ref()
+            .and_then(|item| string_attr(item, "secretHash"))
+            .is_some_and(|stored| hashes_match(stored, &hash));
+        Ok(if matches { account } else { None })
+    }
+
+    /// A user account, if it exists.
+    pub async fn get_user(&self, user: &UserId) -> Result<Option<User>, StoreError> {
+        self.get(user_pk(user), USER_SK)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    /// Creates a user account.
+    pub async fn add_user(&self, user: &User) -> Result<(), DirectoryError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(user, user_pk(&user.id), USER_SK)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if error.as_service_error().is_some_and(condition_failed) => {
+                Err(DirectoryError::UserExists(user.id.clone()))
+            }
+            Err(error) => Err(StoreError::from(error).into()),
+        }
+    }
+
+    /// Removes a user account with its app passwords and group memberships. Participant rows
+    /// stay, so conversations keep naming the user ("Deleted user", spec §8.2).
+    pub async fn remove_user(&self, user: &UserId) -> Result<(), DirectoryError> {
+        if self.get_user(user).await?.is_none() {
+            return Err(DirectoryError::UnknownUser(user.clone()));
+        }
+        for item in self
+            .query_prefix(user_pk(user), APP_PASSWORD_PREFIX)
+            .await?
+        {
+            if let Some(sk) = string_attr(&item, "sk") {
+                self.delete_key(user_pk(user), sk.to_string()).await?;
+            }
+        }
+        for group in self.user_groups(user).await? {
+            self.delete_key(group_pk(&group), member_sk(user)).await?;
+        }
+        self.delete_key(user_pk(user), USER_SK.to_string()).await?;
+        Ok(())
+    }
+
+    async fn user_groups(&self, user: &UserId) -> Result<Vec<GroupId>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
+            .expression_attribute_values(":pk", s(user_pk(user)))
+            .expression_attribute_values(":prefix", s(GROUP_PREFIX))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                string_attr(item, "gsi1sk")?
+                    .strip_prefix(GROUP_PREFIX)
+                    .map(GroupId::parse)
+            })
+            .filter_map(Result::ok)
+            .collect())
+    }
+
+    /// Creates a group.
+    pub async fn add_group(&self, group: &GroupId) -> Result<(), DirectoryError> {
+        let item = to_item(&GroupItem { id: group.clone() }, group_pk(group), GROUP_SK)?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if error.as_service_error().is_some_and(condition_failed) => {
+                Err(DirectoryError::GroupExists(group.clone()))
+            }
+            Err(error) => Err(StoreError::from(error).into()),
+        }
+    }
+
+    /// Adds a user to a group (idempotent); the member row carries the user's display name so
+    /// inviting a group needs no further reads.
+    pub async fn add_group_member(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> Result<(), DirectoryError> {
+        let account = self
+            .get_user(user)
+            .await?
+            .ok_or_else(|| DirectoryError::UnknownUser(user.clone()))?;
+        let member = with_gsi1(
+            to_item(&account, group_pk(group), member_sk(user))?,
+            user_pk(user),
+            group_pk(group),
+        );
+        let group_exists = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(group_pk(group), GROUP_SK)))
+            .condition_expression("attribute_exists(pk)")
+            .build()?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(member))
+            .build()?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(group_exists)
+                    .build(),
+            )
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
+            {
+                Err(DirectoryError::UnknownGroup(group.clone()))
+            }
+            Err(error) => Err(StoreError::from(error).into()),
+        }
+    }
+
+    /// Removes a user from a group.
+    pub async fn remove_group_member(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> Result<(), DirectoryError> {
+        if self.get(group_pk(group), GROUP_SK).await?.is_none() {
+            return Err(DirectoryError::UnknownGroup(group.clone()));
+        }
+        self.delete_key(group_pk(group), member_sk(user)).await?;
+        Ok(())
+    }
+
+    /// The members of a group with their display names, or `None` if the group does not exist.
+    /// One Query.
+    pub async fn group_members(&self, group: &GroupId) -> Result<Option<Vec<User>>, StoreError> {
+        let items = self.query_prefix(group_pk(group), "").await?;
+        let mut exists = false;
+        let mut members = Vec::new();
+        for item in items {
+            match string_attr(&item, "sk") {
+                Some(GROUP_SK) => exists = true,
+                Some(sk) if sk.starts_with(MEMBER_PREFIX) => members.push(from_item(item)?),
+                _ => {}
+            }
+        }
+        Ok(exists.then_some(members))
+    }
+
+    /// Stores a new app password for an existing user; the secret itself is not stored.
+    pub async fn add_app_password(
+        &self,
+        user: &UserId,
+        label: &str,
+        secret: &str,
+        now: i64,
+    ) -> Result<(), DirectoryError> {
+        let hash = app_password_hash(secret);
+        let record = AppPasswordItem {
+            user_id: user.clone(),
+            label: label.to_string(),
+            secret_hash: hash.clone(),
+            created: now,
+        };
+        let user_exists = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(user_pk(user), USER_SK)))
+            .condition_expression("attribute_exists(pk)")
+            .build()?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(to_item(
+                &record,
+                user_pk(user),
+                app_password_sk(&hash),
+            )?))
+            .build()?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(user_exists)
+                    .build(),
+            )
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
+            {
+                Err(DirectoryError::UnknownUser(user.clone()))
+            }
+            Err(error) => Err(StoreError::from(error).into()),
+        }
+    }
+
+    /// A user's app passwords, oldest first.
+    pub async fn app_passwords(
+        &self,
+        user: &UserId,
+    ) -> Result<Vec<AppPasswordInfo>, DirectoryError> {
+        if self.get_user(user).await?.is_none() {
+            return Err(DirectoryError::UnknownUser(user.clone()));
+        }
+        let mut list: Vec<AppPasswordInfo> = self
+            .query_prefix(user_pk(user), APP_PASSWORD_PREFIX)
+            .await?
+            .into_iter()
+            .map(|item| {
+                from_item::<AppPasswordItem>(item).map(|p| AppPasswordInfo {
+                    label: p.label,
+                    created: p.created,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        list.sort_by_key(|info| info.created);
+        Ok(list)
+    }
+
+    /// Revokes every app password of the user with this label.
+    pub async fn revoke_app_password(
+        &self,
+        user: &UserId,
+        label: &str,
+    ) -> Result<(), DirectoryError> {
+        let mut revoked = false;
+        for item in self
+            .query_prefix(user_pk(user), APP_PASSWORD_PREFIX)
+            .await?
+        {
+            if string_attr(&item, "label") == Some(label)
+                && let Some(sk) = string_attr(&item, "sk")
+            {
+                self.delete_key(user_pk(user), sk.to_string()).await?;
+                revoked = true;
+            }
+        }
+        if revoked {
+            Ok(())
+        } else {
+            Err(DirectoryError::UnknownAppPassword(
+                user.clone(),
+                label.to_string(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Counting DynamoDB calls with an SDK interceptor, so tests and benchmarks can check the
+//! round-trip budget (design.md) from what the SDK really sent.
+//!
+//! A *round* is a stretch of time with at least one call in flight: calls started together
+//! (`tokio::join!`) overlap and count as one sequential round trip. Reads and writes are
+//! counted separately.
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+
+/// What the counter has seen since it was created or last reset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallStats {
+    /// Read calls started (GetItem, Query, BatchGetItem, ...).
+    pub read_calls: usize,
+    /// Write calls started (PutItem, UpdateItem, TransactWriteItems, ...).
+    pub write_calls: usize,
+    /// Sequential rounds of read calls.
+    pub read_rounds: usize,
+    /// Sequential rounds of write calls.
+    pub write_rounds: usize,
+    reads_in_flight: usize,
+    writes_in_flight: usize,
+}
+
+impl CallStats {
+    /// Number of calls made.
+    pub fn calls(&self) -> usize {
+        self.read_calls + self.write_calls
+    }
+}
+
+/// Shared call counter; clones count into the same totals.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<Mutex<CallStats>>);
+
+impl CallCounter {
+    /// Installs this counter as an interceptor on a DynamoDB client configuration.
+    pub fn install(
+        &self,
+        builder: aws_sdk_dynamodb::config::Builder,
+    ) -> aws_sdk_dynamodb::config::Builder {
+        builder.interceptor(self.clone())
+    }
+
+    /// A copy of the totals.
+    pub fn snapshot(&self) -> CallStats {
+        self.lock().clone()
+    }
+
+    /// Starts counting from zero.
+    pub fn reset(&self) {
+        let mut stats = self.lock();
+        let (reads, writes) = (stats.reads_in_flight, stats.writes_in_flight);
+        *stats = CallStats {
+            reads_in_flight: reads,
+            writes_in_flight: writes,
+            ..CallStats::default()
+        };
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CallStats> {
+        // A poisoned lock only means a panicking thread held it; the counts are still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn is_write(operation: &str) -> bool {
+    !matches!(
+        operation,
+        "GetItem" | "BatchGetItem" | "Query" | "Scan" | "TransactGetItems" | "DescribeTable"
+    )
+}
+
+fn operation_name(cfg: &ConfigBag) -> String {
+    cfg.load::<Metadata>()
+        .map(|metadata| metadata.name().to_string())
+        .unwrap_or_default()
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = operation_name(cfg);
+        let mut stats = self.lock();
+        if is_write(&operation) {
+            stats.write_calls += 1;
+            stats.writes_in_flight += 1;
+            if stats.writes_in_flight == 1 {
+                stats.write_rounds += 1;
+            }
+        } else {
+            stats.read_calls += 1;
+            stats.reads_in_flight += 1;
+            if stats.reads_in_flight == 1 {
+                stats.read_rounds += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = operation_name(cfg);
+        let mut stats = self.lock();
+        if is_write(&operation) {
+            stats.writes_in_flight = stats.writes_in_flight.saturating_sub(1);
+        } else {
+            stats.reads_in_flight = stats.reads_in_flight.saturating_sub(1);
+        }
+        Ok(())
+    }
+}

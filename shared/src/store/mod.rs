@@ -1,0 +1,58 @@
+//! The DynamoDB single-table store (design.md "Single-table design", layout in
+//! [`keys`]). Everything that touches DynamoDB lives here and goes through aws-sdk-dynamodb;
+//! the rules about *when* to write what live in [`crate::domain`].
+
+mod directory;
+mod error;
+mod items;
+pub mod keys;
+mod metrics;
+mod rooms;
+mod table;
+
+pub use directory::{AppPasswordInfo, DirectoryError};
+pub use error::StoreError;
+pub use metrics::{CallCounter, CallStats};
+pub use rooms::CreateOutcome;
+pub use table::TableDefinition;
+
+use aws_sdk_dynamodb::Client;
+
+/// The table and the client that reaches it. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    client: Client,
+    table: String,
+    counter: CallCounter,
+}
+
+impl Store {
+    /// A store over `table`, counting its DynamoDB calls with `counter` (the counter must be
+    /// the one installed as an interceptor on `client`, see [`CallCounter::install`]).
+    pub fn new(client: Client, table: impl Into<String>, counter: CallCounter) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            counter,
+        }
+    }
+
+    /// A store built from an SDK configuration, with a call counter installed.
+    pub fn from_sdk_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        let counter = CallCounter::default();
+        let dynamodb_config = counter
+            .install(aws_sdk_dynamodb::config::Builder::from(config))
+            .build();
+        Self::new(Client::from_conf(dynamodb_config), table, counter)
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The DynamoDB calls counted so far on this store's client.
+    pub fn calls(&self) -> &CallCounter {
+        &self.counter
+    }
+}

@@ -1,0 +1,285 @@
+//! Rooms, their participant rows and messages in the table.
+
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use futures::{StreamExt, TryStreamExt};
+
+use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
+use super::keys::{
+    COUNTER_SK, GSI1, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk, room_pk,
+    token_from_gsi1sk, user_participant_sk, user_pk,
+};
+use super::{Store, StoreError};
+use crate::domain::{
+    ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId,
+};
+
+/// Most items DynamoDB accepts in one transaction.
+const MAX_TRANSACTION_ITEMS: usize = 100;
+/// Room loads kept in flight at once when listing many rooms.
+const CONCURRENT_ROOM_LOADS: usize = 32;
+
+/// What happened to a room creation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateOutcome {
+    Created,
+    /// The random token was taken; try another.
+    TokenTaken,
+    /// A one-to-one room for this pair exists already (concurrent creation): its token.
+    PairExists(RoomToken),
+}
+
+fn participant_item(token: &RoomToken, participant: &Participant) -> Result<Item, StoreError> {
+    match participant.actor_type {
+        ActorType::Users => {
+            let item = to_item(
+                participant,
+                room_pk(token),
+                user_participant_sk(&participant.actor_id),
+            )?;
+            Ok(with_gsi1(
+                item,
+                format!("USER#{}", participant.actor_id),
+                room_pk(token),
+            ))
+        }
+        ActorType::Guests => to_item(
+            participant,
+            room_pk(token),
+            format!("ROOM#GUEST#{}", participant.actor_id),
+        ),
+    }
+}
+
+fn put(table: &str, item: Item, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .set_condition_expression(condition.map(str::to_string))
+        .build()?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+impl Store {
+    /// A room with all its participant rows (one strongly consistent Query), or `None`.
+    pub async fn load_room(&self, token: &RoomToken) -> Result<Option<RoomAggregate>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :room)")
+            .expression_attribute_values(":pk", s(room_pk(token)))
+            .expression_attribute_values(":room", s(ROOM_SK))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        let mut room = None;
+        let mut participants = Vec::new();
+        for item in items {
+            if string_attr(&item, "sk") == Some(ROOM_SK) {
+                room = Some(from_item::<Room>(item)?);
+            } else {
+                participants.push(from_item::<Participant>(item)?);
+            }
+        }
+        Ok(room.map(|room| RoomAggregate { room, participants }))
+    }
+
+    /// Several rooms, loaded concurrently; rooms that vanished meanwhile are left out.
+    pub async fn load_rooms(
+        &self,
+        tokens: Vec<RoomToken>,
+    ) -> Result<Vec<RoomAggregate>, StoreError> {
+        let loaded: Vec<Option<RoomAggregate>> = futures::stream::iter(tokens)
+            .map(|token| async move { self.load_room(&token).await })
+            .buffer_unordered(CONCURRENT_ROOM_LOADS)
+            .try_collect()
+            .await?;
+        Ok(loaded.into_iter().flatten().collect())
+    }
+
+    /// The tokens of every room in which the user has a participant row (GSI1; one Query).
+    pub async fn user_room_tokens(&self, user: &UserId) -> Result<Vec<RoomToken>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
+            .expression_attribute_values(":pk", s(user_pk(user)))
+            .expression_attribute_values(":prefix", s(ROOM_PREFIX))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| token_from_gsi1sk(string_attr(item, "gsi1sk")?))
+            .collect())
+    }
+
+    /// The token of the one-to-one room of two users, if there is one.
+    pub async fn pair_room(&self, a: &UserId, b: &UserId) -> Result<Option<RoomToken>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pair_pk(a, b), PAIR_SK)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output
+            .item
+            .as_ref()
+            .and_then(|item| string_attr(item, "token"))
+            .and_then(|t| RoomToken::parse(t).ok()))
+    }
+
+    /// The next value of a named counter (atomic ADD).
+    pub async fn next_id(&self, counter: &str) -> Result<i64, StoreError> {
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(counter_pk(counter), COUNTER_SK)))
+            .update_expression("ADD #value :one")
+            .expression_attribute_names("#value", "value")
+            .expression_attribute_values(
+                ":one",
+                aws_sdk_dynamodb::types::AttributeValue::N("1".into()),
+            )
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await?;
+        output
+            .attributes
+            .as_ref()
+            .and_then(|attributes| attributes.get("value")?.as_n().ok()?.parse().ok())
+            .ok_or_else(|| StoreError::Malformed("counter without a numeric value".into()))
+    }
+
+    /// Writes a new room with its participants and messages. The room, the pair lock of a
+    /// one-to-one room and the first rows go in one transaction, conditional on the token and
+    /// the pair being free; rows beyond one transaction's size follow in further transactions
+    /// (concurrently), once the room exists.
+    pub async fn create_room(
+        &self,
+        aggregate: &RoomAggregate,
+        messages: &[Message],
+    ) -> Result<CreateOutcome, StoreError> {
+        let room = &aggregate.room;
+        let mut items = Vec::new();
+        let pair = match (room.room_type, room.pair.as_slice()) {
+            (RoomType::OneToOne, [a, b]) => Some((a.id.clone(), b.id.clone())),
+            _ => None,
+        };
+        if let Some((a, b)) = &pair {
+            let mut lock = key(pair_pk(a, b), PAIR_SK);
+            lock.insert("token".into(), s(room.token.as_str()));
+            items.push(put(&self.table, lock, Some("attribute_not_exists(pk)"))?);
+        }
+        items.push(put(
+            &self.table,
+            to_item(room, room_pk(&room.token), ROOM_SK)?,
+            Some("attribute_not_exists(pk)"),
+        )?);
+        for participant in &aggregate.participants {
+            items.push(put(
+                &self.table,
+                participant_item(&room.token, participant)?,
+                None,
+            )?);
+        }
+        for message in messages {
+            items.push(put(
+                &self.table,
+                to_item(message, room_pk(&room.token), message_sk(message.id))?,
+                None,
+            )?);
+        }
+        let rest = items.split_off(items.len().min(MAX_TRANSACTION_ITEMS));
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        if let Err(error) = result {
+            let reasons = error
+                .as_service_error()
+                .filter(|e| e.is_transaction_canceled_exception())
+                .and_then(|e| match e {
+                    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => {
+                        Some(c.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_string()).collect::<Vec<_>>())
+                    }
+                    _ => None,
+                });
+            let Some(reasons) = reasons else {
+                return Err(error.into());
+            };
+            let failed = |index: usize| {
+                reasons
+                    .get(index)
+                    .is_some_and(|code| code == "ConditionalCheckFailed")
+            };
+            if let Some((a, b)) = &pair
+                && failed(0)
+            {
+                return match self.pair_room(a, b).await? {
+                    Some(token) => Ok(CreateOutcome::PairExists(token)),
+                    None => Err(StoreError::Backend(
+                        "one-to-one lock vanished during creation".into(),
+                    )),
+                };
+            }
+            if failed(usize::from(pair.is_some())) {
+                return Ok(CreateOutcome::TokenTaken);
+            }
+            return Err(StoreError::Backend(format!(
+                "room creation cancelled: {reasons:?}"
+            )));
+        }
+        let chunks: Vec<Vec<TransactWriteItem>> = rest
+            .chunks(MAX_TRANSACTION_ITEMS)
+            .map(<[_]>::to_vec)
+            .collect();
+        futures::future::try_join_all(chunks.into_iter().map(|chunk| {
+            self.client
+                .transact_write_items()
+                .set_transact_items(Some(chunk))
+                .send()
+        }))
+        .await?;
+        Ok(CreateOutcome::Created)
+    }
+
+    /// Adds a participant row unless the room already has one for that actor; `true` if added.
+    pub async fn add_participant_if_absent(
+        &self,
+        token: &RoomToken,
+        participant: &Participant,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(participant_item(token, participant)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The table's definition (the same as `template.yaml` declares; a test compares them) and its
+//! creation for local and fresh deployments.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType,
+};
+
+use super::keys::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
+use super::{Store, StoreError};
+
+/// The key schema of the table and its one index.
+pub struct TableDefinition;
+
+impl TableDefinition {
+    /// Every key attribute (all strings).
+    pub const KEY_ATTRIBUTES: [&'static str; 4] = [PK, SK, GSI1_PK, GSI1_SK];
+    /// The table's hash and range keys.
+    pub const PRIMARY_KEY: (&'static str, &'static str) = (PK, SK);
+    /// The index name and its hash and range keys.
+    pub const INDEX: (&'static str, &'static str, &'static str) = (GSI1, GSI1_PK, GSI1_SK);
+    /// The index projects keys only: the room list reads tokens from it, then the rooms.
+    pub const INDEX_PROJECTION: &'static str = "KEYS_ONLY";
+}
+
+fn key_schema(hash: &str, range: &str) -> Result<Vec<KeySchemaElement>, StoreError> {
+    Ok(vec![
+        KeySchemaElement::builder()
+            .attribute_name(hash)
+            .key_type(KeyType::Hash)
+            .build()?,
+        KeySchemaElement::builder()
+            .attribute_name(range)
+            .key_type(KeyType::Range)
+            .build()?,
+    ])
+}
+
+impl Store {
+    /// Creates the table if it does not exist; `true` when it was created now.
+    pub async fn create_table(&self) -> Result<bool, StoreError> {
+        let mut request = self
+            .client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .set_key_schema(Some(key_schema(PK, SK)?));
+        for name in TableDefinition::KEY_ATTRIBUTES {
+            request = request.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(name)
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()?,
+            );
+        }
+        let index = GlobalSecondaryIndex::builder()
+            .index_name(GSI1)
+            .set_key_schema(Some(key_schema(GSI1_PK, GSI1_SK)?))
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::KeysOnly)
+                    .build(),
+            )
+            .build()?;
+        match request.global_secondary_indexes(index).send().await {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_resource_in_use_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}
