@@ -1,1 +1,175 @@
-fn main() {}
+//! `talkctl`: administer the Talk table and serve the API locally. Reaches DynamoDB through the
+//! standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB`, region, credentials) and the table
+//! named by `TABLE_NAME` (default `talk`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use talk::App;
+use talkctl::admin;
+use talkctl::serve::{Router, spawn};
+
+#[derive(Parser)]
+#[command(
+    name = "talkctl",
+    version,
+    about = "Administer the Talk conversation API and serve it locally"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The DynamoDB table
+    #[command(subcommand)]
+    Table(TableCommand),
+    /// User accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Groups (for group conversations)
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// App passwords (the credentials clients use)
+    #[command(subcommand, name = "app-password")]
+    AppPassword(AppPasswordCommand),
+    /// Serve every route of template.yaml locally, calling the functions in-process
+    Serve {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The SAM template whose routes are served
+        #[arg(long, default_value = "template.yaml")]
+        template: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TableCommand {
+    /// Create the table (and its index) if it does not exist
+    Create,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user
+    Add {
+        uid: String,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Remove a user with their app passwords and group memberships
+    Remove { uid: String },
+}
+
+#[derive(Subcommand)]
+enum GroupCommand {
+    /// Create a group
+    Add { gid: String },
+    /// Add a user to a group
+    AddMember { gid: String, uid: String },
+    /// Remove a user from a group
+    RemoveMember { gid: String, uid: String },
+}
+
+#[derive(Subcommand)]
+enum AppPasswordCommand {
+    /// Issue an app password; prints only the secret
+    Create {
+        uid: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List a user's app passwords (labels and creation times)
+    List { uid: String },
+    /// Revoke a user's app password by label
+    Revoke { uid: String, label: String },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    talk::logging::init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let app = App::from_env().await;
+    let store = &app.store;
+    match cli.command {
+        Command::Table(TableCommand::Create) => {
+            let created = admin::create_table(store).await?;
+            println!(
+                "table {} {}",
+                store.table(),
+                if created { "created" } else { "already exists" }
+            );
+        }
+        Command::User(UserCommand::Add { uid, display_name }) => {
+            let user = admin::add_user(store, &uid, display_name.as_deref()).await?;
+            println!("user {} added ({})", user.id, user.display_name);
+        }
+        Command::User(UserCommand::Remove { uid }) => {
+            admin::remove_user(store, &uid).await?;
+            println!("user {uid} removed");
+        }
+        Command::Group(GroupCommand::Add { gid }) => {
+            admin::add_group(store, &gid).await?;
+            println!("group {gid} added");
+        }
+        Command::Group(GroupCommand::AddMember { gid, uid }) => {
+            admin::add_member(store, &gid, &uid).await?;
+            println!("user {uid} added to group {gid}");
+        }
+        Command::Group(GroupCommand::RemoveMember { gid, uid }) => {
+            admin::remove_member(store, &gid, &uid).await?;
+            println!("user {uid} removed from group {gid}");
+        }
+        Command::AppPassword(AppPasswordCommand::Create { uid, label }) => {
+            println!(
+                "{}",
+                admin::create_app_password(store, &uid, label.as_deref()).await?
+            );
+        }
+        Command::AppPassword(AppPasswordCommand::List { uid }) => {
+            for info in admin::list_app_passwords(store, &uid).await? {
+                println!("{}\t{}", info.label, info.created);
+            }
+        }
+        Command::AppPassword(AppPasswordCommand::Revoke { uid, label }) => {
+            admin::revoke_app_password(store, &uid, &label).await?;
+            println!("app password {label:?} of {uid} revoked");
+        }
+        Command::Serve {
+            host,
+            port,
+            template,
+        } => {
+            let text = std::fs::read_to_string(&template)
+                .with_context(|| format!("reading {}", template.display()))?;
+            let router = Router::from_template(&text)?;
+            let addr: SocketAddr = format!("{host}:{port}")
+                .parse()
+                .context("--host and --port must form an address")?;
+            let routes = router.len();
+            let bound = spawn(addr, app.clone(), router).await?;
+            eprintln!(
+                "serving {routes} routes of {} on http://{bound} (table {})",
+                template.display(),
+                app.store.table()
+            );
+            tokio::signal::ctrl_c().await?;
+        }
+    }
+    Ok(())
+}
