@@ -1,1 +1,142 @@
+//! Test harness for the workspace tests: a local DynamoDB (moto, started once per test binary
+//! unless `AWS_ENDPOINT_URL_DYNAMODB` names one), a fresh table per test, directory seeding, and
+//! an HTTP client for the local API server.
 
+pub mod http;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aws_config::BehaviorVersion;
+use aws_sdk_dynamodb::config::Credentials;
+use base64::Engine;
+use talk::App;
+use talk::domain::{GroupId, User, UserId};
+use talk::store::Store;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// The local DynamoDB endpoint: `AWS_ENDPOINT_URL_DYNAMODB` if set, else a moto server started
+/// for this test process (it exits with the process).
+pub fn dynamodb_endpoint() -> &'static str {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT.get_or_init(|| match std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
+        Ok(endpoint) if !endpoint.is_empty() => endpoint,
+        _ => start_moto(),
+    })
+}
+
+fn start_moto() -> String {
+    let root = workspace_root();
+    let status = Command::new(root.join("tools/venv"))
+        .status()
+        .expect("tools/venv runs");
+    assert!(
+        status.success(),
+        "tools/venv failed to install the local DynamoDB"
+    );
+    let mut child = Command::new(root.join(".venv/bin/python"))
+        .arg(root.join("tools/local_dynamodb.py"))
+        .arg("--exit-with-parent")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the local DynamoDB starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut line)
+        .expect("reads the port");
+    let port: u16 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("local DynamoDB printed {line:?}, not a port"));
+    format!("http://127.0.0.1:{port}")
+}
+
+/// A fresh table on the local DynamoDB and an [`App`] over it.
+pub struct TestEnv {
+    pub app: App,
+}
+
+impl TestEnv {
+    /// Creates a uniquely named table and an app using it.
+    pub async fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let table = format!(
+            "test-{}-{nanos}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(dynamodb_endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .load()
+            .await;
+        let store = Store::from_sdk_config(&config, table);
+        store
+            .create_table()
+            .await
+            .expect("the test table is created");
+        Self {
+            app: App::new(store),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.app.store
+    }
+
+    /// Adds a user with an app password of the given secret.
+    pub async fn add_user_with_secret(&self, uid: &str, display_name: &str, secret: &str) -> User {
+        let user = User {
+            id: UserId::parse(uid).expect("valid test uid"),
+            display_name: display_name.to_string(),
+        };
+        self.store().add_user(&user).await.expect("user added");
+        self.store()
+            .add_app_password(&user.id, "test", secret, 0)
+            .await
+            .expect("app password added");
+        user
+    }
+
+    /// Adds a user with a fresh app password; returns the secret.
+    pub async fn add_user(&self, uid: &str, display_name: &str) -> String {
+        let secret = talk::domain::secrets::new_app_password();
+        self.add_user_with_secret(uid, display_name, &secret).await;
+        secret
+    }
+
+    /// Adds a group with these members.
+    pub async fn add_group(&self, gid: &str, members: &[&str]) {
+        let group = GroupId::parse(gid).expect("valid test gid");
+        self.store().add_group(&group).await.expect("group added");
+        for member in members {
+            self.store()
+                .add_group_member(&group, &UserId::parse(*member).unwrap())
+                .await
+                .expect("member added");
+        }
+    }
+}
+
+/// An `Authorization` header value for Basic credentials.
+pub fn basic(user: &str, secret: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"))
+    )
+}

@@ -75,14 +75,21 @@ impl Store {
         Ok(output.item)
     }
 
+    /// Every item under `pk` whose `sk` starts with `prefix` (all of them for `""`).
     async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
-        Ok(self
+        let mut query = self
             .client
             .query()
             .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(prefix))
+            .expression_attribute_values(":pk", s(pk));
+        query = if prefix.is_empty() {
+            query.key_condition_expression("pk = :pk")
+        } else {
+            query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", s(prefix))
+        };
+        Ok(query
             .consistent_read(true)
             .into_paginator()
             .items()

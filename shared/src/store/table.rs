@@ -75,3 +75,29 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// The `(pk, sk)` of every item in the table: for invariant checks and tests, never on a
+    /// request path.
+    pub async fn scan_keys(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let items: Vec<super::items::Item> = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .projection_expression("pk, sk")
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                Some((
+                    super::items::string_attr(item, PK)?.to_string(),
+                    super::items::string_attr(item, SK)?.to_string(),
+                ))
+            })
+            .collect())
+    }
+}
