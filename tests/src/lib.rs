@@ -140,3 +140,86 @@ pub fn basic(user: &str, secret: &str) -> String {
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"))
     )
 }
+
+/// The fixed world the event fixtures in `events/` are written against: users alice, bob and
+/// carol with app passwords `<uid>-fixture-app-password`, group `engineering` (alice, bob), the
+/// group room `fixtgroup` (alice owner, bob user), the public room `fixtpublic` (alice owner)
+/// and the one-to-one room `fixtdirect` of alice and bob.
+pub async fn seed_fixture_world(env: &TestEnv) {
+    use talk::domain::{
+        Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent,
+    };
+
+    let mut users = Vec::new();
+    for (uid, name) in [
+        ("alice", "Alice Fixture"),
+        ("bob", "Bob Fixture"),
+        ("carol", "Carol Fixture"),
+    ] {
+        users.push(
+            env.add_user_with_secret(uid, name, &format!("{uid}-fixture-app-password"))
+                .await,
+        );
+    }
+    let [alice, bob, _carol] = [&users[0], &users[1], &users[2]];
+    env.add_group("engineering", &["alice", "bob"]).await;
+    let rooms = [
+        (
+            "fixtgroup",
+            RoomType::Group,
+            "Fixture group",
+            vec![
+                (alice, ParticipantType::Owner),
+                (bob, ParticipantType::User),
+            ],
+        ),
+        (
+            "fixtpublic",
+            RoomType::Public,
+            "Fixture public",
+            vec![(alice, ParticipantType::Owner)],
+        ),
+        (
+            "fixtdirect",
+            RoomType::OneToOne,
+            "",
+            vec![
+                (alice, ParticipantType::Owner),
+                (bob, ParticipantType::Owner),
+            ],
+        ),
+    ];
+    for (id, (token, room_type, name, members)) in (1..).zip(rooms) {
+        let created = SystemEvent::ConversationCreated.by_user(alice, 1, 1_700_000_000);
+        let room = Room {
+            token: RoomToken::parse(token).expect("fixture tokens are valid"),
+            id,
+            room_type,
+            name: name.to_string(),
+            password_hash: None,
+            read_only: 0,
+            lobby_state: 0,
+            lobby_timer: 0,
+            has_call: false,
+            last_activity: created.timestamp,
+            last_message: Some(created.clone()),
+            last_message_id: 1,
+            version: 1,
+            pair: if room_type == RoomType::OneToOne {
+                vec![alice.clone(), bob.clone()]
+            } else {
+                Vec::new()
+            },
+        };
+        let participants = members
+            .into_iter()
+            .map(|(user, kind)| Participant::user(user, kind))
+            .collect();
+        let outcome = env
+            .store()
+            .create_room(&RoomAggregate { room, participants }, &[created])
+            .await
+            .expect("fixture room stored");
+        assert_eq!(outcome, talk::store::CreateOutcome::Created);
+    }
+}

@@ -1,0 +1,186 @@
+//! Every API Gateway event fixture in `events/<function>/` is parsed by `lambda_http` exactly
+//! as in Lambda, handed to that function's `handle` against the local DynamoDB (a fresh table
+//! seeded with [`seed_fixture_world`]), and its answer checked against the table below.
+
+use std::collections::BTreeSet;
+
+use lambda_http::Body;
+use serde_json::Value;
+use talk_tests::{TestEnv, seed_fixture_world, workspace_root};
+
+type Check = fn(&str);
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+fn statuscode(expected: i64) -> impl Fn(&str) {
+    move |body| assert_eq!(json(body)["ocs"]["meta"]["statuscode"], expected, "{body}")
+}
+
+/// (fixture, HTTP status, check of the body).
+const CASES: &[(&str, u16, Check)] = &[
+    ("rooms/list-rooms.json", 200, |body| {
+        let rooms = json(body)["ocs"]["data"].clone();
+        let tokens: BTreeSet<&str> = rooms
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["token"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            tokens,
+            BTreeSet::from(["fixtdirect", "fixtgroup", "fixtpublic"])
+        );
+    }),
+    ("rooms/list-rooms-xml.json", 200, |body| {
+        assert!(body.starts_with("<?xml version=\"1.0\"?>\n<ocs>"), "{body}");
+        assert!(body.contains("<token>fixtgroup</token>"), "{body}");
+    }),
+    ("rooms/list-rooms-no-credentials.json", 401, |body| {
+        statuscode(997)(body)
+    }),
+    ("rooms/list-rooms-wrong-password.json", 401, |body| {
+        statuscode(997)(body)
+    }),
+    ("rooms/list-rooms-no-ocs-header.json", 412, |body| {
+        assert_eq!(json(body)["message"], "CSRF check failed")
+    }),
+    ("rooms/create-group-room.json", 201, |body| {
+        let room = &json(body)["ocs"]["data"];
+        assert_eq!(
+            (room["type"].as_i64(), room["name"].as_str()),
+            (Some(2), Some("Fixture created"))
+        );
+    }),
+    ("rooms/create-public-room-json.json", 201, |body| {
+        assert_eq!(json(body)["ocs"]["data"]["type"], 3)
+    }),
+    ("rooms/create-room-base64-form.json", 201, |body| {
+        assert_eq!(json(body)["ocs"]["data"]["name"], "Encoded")
+    }),
+    ("rooms/create-one-to-one.json", 201, |body| {
+        let room = &json(body)["ocs"]["data"];
+        assert_eq!(
+            (room["type"].as_i64(), room["name"].as_str()),
+            (Some(1), Some("carol"))
+        );
+        assert_eq!(room["displayName"], "Carol Fixture");
+    }),
+    ("rooms/create-one-to-one-existing.json", 200, |body| {
+        assert_eq!(json(body)["ocs"]["data"]["token"], "fixtdirect")
+    }),
+    ("rooms/create-room-from-group.json", 201, |body| {
+        let participants = &json(body)["ocs"]["data"]["participants"];
+        assert_eq!(participants["carol"]["type"], 1);
+        assert_eq!(participants["alice"]["type"], 3);
+        assert_eq!(participants["bob"]["type"], 3);
+    }),
+    ("rooms/create-room-bad-type.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/create-room-missing-type.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/create-room-empty-name.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/create-room-malformed-json.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/create-one-to-one-unknown-user.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("rooms/create-one-to-one-self.json", 403, |body| {
+        statuscode(403)(body)
+    }),
+    ("rooms/create-room-unknown-group.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("rooms/create-room-no-credentials.json", 401, |body| {
+        statuscode(997)(body)
+    }),
+    ("rooms/get-room.json", 200, |body| {
+        let room = &json(body)["ocs"]["data"];
+        assert_eq!(
+            (room["name"].as_str(), room["participantType"].as_i64()),
+            (Some("Fixture group"), Some(3))
+        );
+        assert_eq!(
+            room["lastMessage"]["message"],
+            "{actor} created the conversation"
+        );
+    }),
+    ("rooms/get-room-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("rooms/get-room-unknown.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("rooms/get-public-room-anonymous.json", 200, |body| {
+        let room = &json(body)["ocs"]["data"];
+        assert_eq!(
+            (room["name"].as_str(), room["participantType"].as_i64()),
+            (Some(""), Some(4))
+        );
+    }),
+    ("rooms/get-room-bad-token.json", 404, |body| {
+        assert!(
+            json(body)["ocs"]["meta"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid query"),
+            "{body}"
+        )
+    }),
+    ("rooms/get-room-no-ocs-header.json", 412, |body| {
+        assert_eq!(json(body)["message"], "CSRF check failed")
+    }),
+];
+
+fn fixture_files() -> BTreeSet<String> {
+    let events = workspace_root().join("events");
+    let mut files = BTreeSet::new();
+    for function in std::fs::read_dir(&events).expect("events/ exists") {
+        let function = function.expect("readable entry").path();
+        for file in std::fs::read_dir(&function).expect("function folder") {
+            let path = file.expect("readable entry").path();
+            files.insert(
+                path.strip_prefix(&events)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    files
+}
+
+#[test]
+fn every_fixture_has_an_expectation_and_every_expectation_a_fixture() {
+    let listed: BTreeSet<String> = CASES.iter().map(|(file, _, _)| file.to_string()).collect();
+    assert_eq!(fixture_files(), listed);
+}
+
+#[tokio::test]
+async fn every_fixture_gets_its_expected_answer() {
+    for (file, status, check) in CASES {
+        let env = TestEnv::new().await;
+        seed_fixture_world(&env).await;
+        let text = std::fs::read_to_string(workspace_root().join("events").join(file))
+            .expect("fixture readable");
+        let request = lambda_http::request::from_str(&text)
+            .unwrap_or_else(|e| panic!("{file}: lambda_http rejects it: {e}"));
+        let function = file.split('/').next().unwrap();
+        let handle = talkctl::functions::handler(function)
+            .unwrap_or_else(|| panic!("{file}: no function {function}"));
+        let response = handle(&env.app, request).await;
+        let body = match response.body() {
+            Body::Text(text) => text.clone(),
+            Body::Empty => String::new(),
+            other => panic!("{file}: unexpected body {other:?}"),
+        };
+        assert_eq!(response.status().as_u16(), *status, "{file}: {body}");
+        check(&body);
+    }
+}
