@@ -4,10 +4,6 @@
 
 pub mod http;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_config::BehaviorVersion;
@@ -17,49 +13,7 @@ use talk::App;
 use talk::domain::{GroupId, User, UserId};
 use talk::store::Store;
 
-/// The workspace root.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ sits in the workspace")
-        .to_path_buf()
-}
-
-/// The local DynamoDB endpoint: `AWS_ENDPOINT_URL_DYNAMODB` if set, else a moto server started
-/// for this test process (it exits with the process).
-pub fn dynamodb_endpoint() -> &'static str {
-    static ENDPOINT: OnceLock<String> = OnceLock::new();
-    ENDPOINT.get_or_init(|| match std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
-        Ok(endpoint) if !endpoint.is_empty() => endpoint,
-        _ => start_moto(),
-    })
-}
-
-fn start_moto() -> String {
-    let root = workspace_root();
-    let status = Command::new(root.join("tools/venv"))
-        .status()
-        .expect("tools/venv runs");
-    assert!(
-        status.success(),
-        "tools/venv failed to install the local DynamoDB"
-    );
-    let mut child = Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("tools/local_dynamodb.py"))
-        .arg("--exit-with-parent")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the local DynamoDB starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout is piped"))
-        .read_line(&mut line)
-        .expect("reads the port");
-    let port: u16 = line
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("local DynamoDB printed {line:?}, not a port"));
-    format!("http://127.0.0.1:{port}")
-}
+pub use talkctl::local::{dynamodb_endpoint, workspace_root};
 
 /// A fresh table on the local DynamoDB and an [`App`] over it.
 pub struct TestEnv {

@@ -63,7 +63,9 @@ int_enum!(
 
 int_enum!(
     /// Notification level (spec §5).
+    #[derive(Default)]
     NotificationLevel {
+        #[default]
         Default = 0,
         Always = 1,
         Mention = 2,

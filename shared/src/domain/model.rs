@@ -77,12 +77,6 @@ fn no_session() -> String {
     "0".to_string()
 }
 
-impl Default for NotificationLevel {
-    fn default() -> Self {
-        Self::Default
-    }
-}
-
 impl Participant {
     /// A new user participant with no session, default notifications, not a favorite.
     pub fn user(user: &User, participant_type: ParticipantType) -> Self {

@@ -4,5 +4,6 @@
 
 pub mod admin;
 pub mod functions;
+pub mod local;
 pub mod serve;
 pub mod template;
