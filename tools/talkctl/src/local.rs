@@ -3,8 +3,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::process::Child;
+use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
 /// The workspace root (this crate sits in `tools/talkctl`).

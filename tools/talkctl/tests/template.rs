@@ -7,7 +7,8 @@ use talkctl::local::workspace_root;
 use talkctl::serve::Router;
 
 fn template() -> String {
-    std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template.yaml is readable")
+    std::fs::read_to_string(workspace_root().join("template.yaml"))
+        .expect("template.yaml is readable")
 }
 
 fn key_schema(value: &Value) -> Vec<(String, String)> {
@@ -15,7 +16,12 @@ fn key_schema(value: &Value) -> Vec<(String, String)> {
         .as_sequence()
         .expect("a key schema is a list")
         .iter()
-        .map(|k| (k["AttributeName"].as_str().unwrap().to_string(), k["KeyType"].as_str().unwrap().to_string()))
+        .map(|k| {
+            (
+                k["AttributeName"].as_str().unwrap().to_string(),
+                k["KeyType"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -28,21 +34,42 @@ fn the_template_declares_the_table_the_store_creates() {
         .as_sequence()
         .unwrap()
         .iter()
-        .map(|a| (a["AttributeName"].as_str().unwrap(), a["AttributeType"].as_str().unwrap()))
+        .map(|a| {
+            (
+                a["AttributeName"].as_str().unwrap(),
+                a["AttributeType"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(attributes, TableDefinition::KEY_ATTRIBUTES.iter().map(|name| (*name, "S")).collect::<Vec<_>>());
+    assert_eq!(
+        attributes,
+        TableDefinition::KEY_ATTRIBUTES
+            .iter()
+            .map(|name| (*name, "S"))
+            .collect::<Vec<_>>()
+    );
     let (pk, sk) = TableDefinition::PRIMARY_KEY;
-    assert_eq!(key_schema(&table["KeySchema"]), vec![(pk.into(), "HASH".into()), (sk.into(), "RANGE".into())]);
+    assert_eq!(
+        key_schema(&table["KeySchema"]),
+        vec![(pk.into(), "HASH".into()), (sk.into(), "RANGE".into())]
+    );
     let indexes = table["GlobalSecondaryIndexes"].as_sequence().unwrap();
     assert_eq!(indexes.len(), 1);
     let (name, hash, range) = TableDefinition::INDEX;
     assert_eq!(indexes[0]["IndexName"].as_str(), Some(name));
-    assert_eq!(key_schema(&indexes[0]["KeySchema"]), vec![(hash.into(), "HASH".into()), (range.into(), "RANGE".into())]);
-    assert_eq!(indexes[0]["Projection"]["ProjectionType"].as_str(), Some(TableDefinition::INDEX_PROJECTION));
+    assert_eq!(
+        key_schema(&indexes[0]["KeySchema"]),
+        vec![(hash.into(), "HASH".into()), (range.into(), "RANGE".into())]
+    );
+    assert_eq!(
+        indexes[0]["Projection"]["ProjectionType"].as_str(),
+        Some(TableDefinition::INDEX_PROJECTION)
+    );
 }
 
 #[test]
 fn every_declared_route_has_a_function_in_this_build() {
-    let router = Router::from_template(&template()).expect("every binary of the template is linked in");
+    let router =
+        Router::from_template(&template()).expect("every binary of the template is linked in");
     assert_eq!(router.len(), 3);
 }
