@@ -6,9 +6,10 @@ use std::future::Future;
 use lambda_http::Body;
 use lambda_http::http::Response;
 
-use crate::domain::{User, UserId};
+use crate::domain::moderation::{self, Edit, Need};
+use crate::domain::{NotificationLevel, RoomAggregate, RoomToken, User, UserId};
 use crate::ocs::{ApiError, Reply};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, Params};
 use crate::store::Store;
 
 /// Default table name when `TABLE_NAME` is not set.
@@ -20,6 +21,22 @@ pub enum Caller {
     User(User),
     /// No (valid) user credentials: a guest without a session (spec §2.2).
     Anonymous,
+}
+
+/// Which callers an endpoint accepts (spec §4 table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callers {
+    /// Users only: anyone else gets 401.
+    UsersOnly,
+    /// Users and guests: wrong or missing credentials make an anonymous caller.
+    GuestsToo,
+}
+
+/// A participant's own settings to change; `None` leaves one as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Preferences {
+    pub favorite: Option<bool>,
+    pub level: Option<NotificationLevel>,
 }
 
 /// Everything a handler needs; built once in `main` and shared by reference.
@@ -87,6 +104,72 @@ impl App {
         let (account, data) = tokio::join!(self.store.authenticate(&user, &secret), first_read);
         let caller = account?.map_or(Caller::Anonymous, Caller::User);
         Ok((caller, data?))
+    }
+
+    /// A change to a room by a participant (spec §6.4–6.8): the room is read concurrently with
+    /// authentication, then `decide` turns the parameters and the room into an edit after the
+    /// 404 and 403 checks, and the edit is committed with its message. Answers `data: []`.
+    pub async fn edit_room(
+        &self,
+        request: &ApiRequest,
+        token: &RoomToken,
+        callers: Callers,
+        need: Need,
+        decide: impl Fn(&Params, &RoomAggregate) -> Result<Option<Edit>, ApiError>,
+    ) -> Result<Reply, ApiError> {
+        let (caller, room) = self.room_and_caller(request, token, callers).await?;
+        moderation::edit_room(&self.store, token, &caller, room, need, |room, _| {
+            decide(request.params()?, room)
+        })
+        .await?;
+        Ok(Reply::done())
+    }
+
+    /// The caller (spec §4 steps 2–3) and the room, read concurrently.
+    pub async fn room_and_caller(
+        &self,
+        request: &ApiRequest,
+        token: &RoomToken,
+        callers: Callers,
+    ) -> Result<(Caller, Option<RoomAggregate>), ApiError> {
+        let load = async { Ok(self.store.load_room(token).await?) };
+        match callers {
+            Callers::GuestsToo => self.caller_and(request, load).await,
+            Callers::UsersOnly => self
+                .user_and(request, load)
+                .await
+                .map(|(user, room)| (Caller::User(user), room)),
+        }
+    }
+
+    /// Sets the caller's own preferences in a room (spec §6.9, §6.10): user participants only;
+    /// 404 before any parameter check.
+    pub async fn set_preferences(
+        &self,
+        request: &ApiRequest,
+        token: &RoomToken,
+        decide: impl FnOnce(&Params) -> Result<Preferences, ApiError>,
+    ) -> Result<Reply, ApiError> {
+        let claimed = request.claimed_user();
+        let (user, row) = self
+            .user_and(request, async {
+                match &claimed {
+                    Some(user) => Ok(self.store.user_participant(token, user).await?),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        row.ok_or(ApiError::NotFound)?;
+        let preferences = decide(request.params()?)?;
+        if self
+            .store
+            .update_preferences(token, &user.id, preferences.favorite, preferences.level)
+            .await?
+        {
+            Ok(Reply::done())
+        } else {
+            Err(ApiError::NotFound)
+        }
     }
 
     /// Renders a handler's result and writes the request's log line.

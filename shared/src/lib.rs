@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod domain;
+pub mod lambda;
 pub mod logging;
 pub mod ocs;
 pub mod request;

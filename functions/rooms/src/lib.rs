@@ -1,15 +1,20 @@
-//! The `rooms` endpoint group: the routing table of spec §6.1–6.3.
+//! The `rooms` endpoint group: the routing table of spec §6.1–6.6.
 //!
 //! | Method | Path | Spec |
 //! |---|---|---|
 //! | GET | /room | §6.1 |
 //! | POST | /room | §6.2 |
 //! | GET | /room/{token} | §6.3 |
+//! | PUT | /room/{token} | §6.4 |
+//! | DELETE | /room/{token} | §6.5 |
+//! | PUT | /room/{token}/read-only | §6.6 |
 
 use lambda_http::http::{HeaderName, HeaderValue, Method};
 use lambda_http::{Body, Request, Response};
 use serde_json::Value;
+use talk::app::Callers;
 use talk::domain::RoomToken;
+use talk::domain::moderation::{self, Need};
 use talk::domain::rooms::{self, CreateRequest, Created, now};
 use talk::view::room_object;
 use talk::{ApiError, ApiRequest, App, Reply};
@@ -22,18 +27,25 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
 }
 
 async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    let route = request.route.as_deref().ok_or(ApiError::InvalidQuery)?;
-    let segments: Vec<&str> = route.split('/').skip(1).collect();
-    match segments.as_slice() {
+    match request.segments()?.as_slice() {
         ["room"] => match request.method {
             Method::GET => list_rooms(app, request).await,
             Method::POST => create_room(app, request).await,
             _ => Err(ApiError::MethodNotAllowed),
         },
         ["room", token] => {
-            let token = RoomToken::parse(*token).map_err(|_| ApiError::InvalidQuery)?;
+            let token = RoomToken::from_path(token)?;
             match request.method {
                 Method::GET => get_room(app, request, &token).await,
+                Method::PUT => rename_room(app, request, &token).await,
+                Method::DELETE => delete_room(app, request, &token).await,
+                _ => Err(ApiError::MethodNotAllowed),
+            }
+        }
+        ["room", token, "read-only"] => {
+            let token = RoomToken::from_path(token)?;
+            match request.method {
+                Method::PUT => set_read_only(app, request, &token).await,
                 _ => Err(ApiError::MethodNotAllowed),
             }
         }
@@ -43,9 +55,7 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
 
 /// spec §6.1: every room the caller is a participant of.
 async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    let claimed = request
-        .basic_credentials()
-        .and_then(|c| talk::domain::UserId::parse(c.user).ok());
+    let claimed = request.claimed_user();
     let (user, rooms) = app
         .user_and(request, async {
             match &claimed {
@@ -68,9 +78,7 @@ async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> 
 /// spec §6.2: create a one-to-one, group or public conversation.
 async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
     let create = request.params().and_then(CreateRequest::from_params);
-    let claimed = request
-        .basic_credentials()
-        .and_then(|c| talk::domain::UserId::parse(c.user).ok());
+    let claimed = request.claimed_user();
     let (user, facts) = app
         .user_and(request, async {
             match &create {
@@ -97,8 +105,53 @@ async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError>
 /// spec §6.3: one room, for a participant or (public rooms) anyone.
 async fn get_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
     let (caller, room) = app
-        .caller_and(request, async { Ok(app.store.load_room(token).await?) })
+        .room_and_caller(request, token, Callers::GuestsToo)
         .await?;
     let (room, viewer) = rooms::access(room.as_ref(), &caller)?;
     Ok(Reply::ok(room_object(room, viewer, now())))
+}
+
+/// spec §6.4: rename (moderators; guests may call).
+async fn rename_room(
+    app: &App,
+    request: &ApiRequest,
+    token: &RoomToken,
+) -> Result<Reply, ApiError> {
+    app.edit_room(
+        request,
+        token,
+        Callers::GuestsToo,
+        Need::Moderator,
+        |params, room| moderation::rename(room, &params.required_string("roomName")?),
+    )
+    .await
+}
+
+/// spec §6.5: delete the room with everything in it (moderators; guests may call).
+async fn delete_room(
+    app: &App,
+    request: &ApiRequest,
+    token: &RoomToken,
+) -> Result<Reply, ApiError> {
+    let (caller, room) = app
+        .room_and_caller(request, token, Callers::GuestsToo)
+        .await?;
+    moderation::delete_room(&app.store, token, &caller, room).await?;
+    Ok(Reply::done())
+}
+
+/// spec §6.6: lock or unlock (moderators; users only).
+async fn set_read_only(
+    app: &App,
+    request: &ApiRequest,
+    token: &RoomToken,
+) -> Result<Reply, ApiError> {
+    app.edit_room(
+        request,
+        token,
+        Callers::UsersOnly,
+        Need::Moderator,
+        |params, room| moderation::set_read_only(room, params.required_int("state")?),
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 //! System messages (spec §9): the events a room records, turned into stored [`Message`]s.
 
-use super::{ActorType, Message, MessageUser, User};
+use super::{ActorType, Message, MessageUser, Participant, User};
 
 /// Something that happened in a room and is recorded as a system message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,34 @@ impl SystemEvent {
 
     /// The message recording this event, posted by a user at `timestamp` with id `id`.
     pub fn by_user(self, actor: &User, id: i64, timestamp: i64) -> Message {
+        self.message(
+            ActorType::Users,
+            actor.id.as_str(),
+            &actor.display_name,
+            id,
+            timestamp,
+        )
+    }
+
+    /// The message recording this event, posted by a participant (user or guest).
+    pub fn by_participant(self, actor: &Participant, id: i64, timestamp: i64) -> Message {
+        self.message(
+            actor.actor_type,
+            &actor.actor_id,
+            &actor.display_name,
+            id,
+            timestamp,
+        )
+    }
+
+    fn message(
+        self,
+        actor_type: ActorType,
+        actor_id: &str,
+        actor_name: &str,
+        id: i64,
+        timestamp: i64,
+    ) -> Message {
         let key = self.key().to_string();
         let (user, old_name, new_name) = match self {
             Self::ConversationRenamed { old, new } => (None, Some(old), Some(new)),
@@ -57,9 +85,9 @@ impl SystemEvent {
         };
         Message {
             id,
-            actor_type: ActorType::Users,
-            actor_id: actor.id.to_string(),
-            actor_display_name: actor.display_name.clone(),
+            actor_type,
+            actor_id: actor_id.to_string(),
+            actor_display_name: actor_name.to_string(),
             timestamp,
             system_message: key,
             user,

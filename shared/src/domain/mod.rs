@@ -6,6 +6,7 @@ mod ids;
 mod kinds;
 pub mod messages;
 mod model;
+pub mod moderation;
 mod room_name;
 pub mod rooms;
 pub mod secrets;

@@ -39,6 +39,29 @@ pub fn app_password_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// The stored form of a room password: argon2id with a fresh 128-bit salt and the argon2
+/// crate's default cost (19 MiB, 2 passes, 1 lane; the OWASP minimum), as a PHC string.
+pub fn room_password_hash(password: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the OS random source is available");
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes make a valid salt");
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2id hashes any password with default parameters")
+        .to_string()
+}
+
+/// Whether `password` matches a stored room password hash.
+pub fn room_password_matches(password: &str, stored: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
 /// Compares two hashes in constant time.
 pub fn hashes_match(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
@@ -70,6 +93,20 @@ mod tests {
             &app_password_hash("x"),
             &app_password_hash("y")
         ));
+    }
+
+    #[test]
+    fn room_passwords_are_salted_argon2id() {
+        let hash = room_password_hash("correct horse");
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert_ne!(
+            hash,
+            room_password_hash("correct horse"),
+            "every hash has its own salt"
+        );
+        assert!(room_password_matches("correct horse", &hash));
+        assert!(!room_password_matches("wrong", &hash));
+        assert!(!room_password_matches("correct horse", "not a hash"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub use path::spreed_route;
 use http::{HeaderMap, Method, Response};
 use lambda_http::{Body, Request};
 
+use crate::domain::UserId;
 use crate::ocs::{ApiError, Envelope, Format, Reply, render_error, render_reply};
 
 /// A parsed API request, as every handler sees it.
@@ -114,6 +115,18 @@ impl ApiRequest {
             .to_str()
             .ok()?;
         BasicCredentials::parse(header)
+    }
+
+    /// The user the Basic credentials claim to be, unverified: lets a handler start its first
+    /// read while the credentials are checked.
+    pub fn claimed_user(&self) -> Option<UserId> {
+        UserId::parse(self.basic_credentials()?.user).ok()
+    }
+
+    /// The route's path segments (`["room", "abcd", "public"]`); no route is "invalid query".
+    pub fn segments(&self) -> Result<Vec<&str>, ApiError> {
+        let route = self.route.as_deref().ok_or(ApiError::InvalidQuery)?;
+        Ok(route.split('/').skip(1).collect())
     }
 
     /// A header's value as text, if present and printable.

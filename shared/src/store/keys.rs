@@ -17,7 +17,7 @@
 //! passwords live under their user, so authentication is one GetItem on a key built from the
 //! Basic credentials, and removing a user finds every app password with one Query.
 
-use crate::domain::{GroupId, RoomToken, UserId};
+use crate::domain::{ActorType, GroupId, Participant, RoomToken, UserId};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
@@ -34,6 +34,7 @@ pub const COUNTER_SK: &str = "COUNTER";
 pub const MEMBER_PREFIX: &str = "MEMBER#";
 pub const APP_PASSWORD_PREFIX: &str = "APPPW#";
 pub const ROOM_PREFIX: &str = "ROOM#";
+pub const MESSAGE_PREFIX: &str = "MSG#";
 pub const GROUP_PREFIX: &str = "GROUP#";
 
 pub fn room_pk(token: &RoomToken) -> String {
@@ -44,8 +45,16 @@ pub fn user_participant_sk(user: &str) -> String {
     format!("ROOM#USER#{user}")
 }
 
+/// The `sk` of any participant row: by user id, or by guest session hash.
+pub fn participant_sk(participant: &Participant) -> String {
+    match participant.actor_type {
+        ActorType::Users => user_participant_sk(&participant.actor_id),
+        ActorType::Guests => format!("ROOM#GUEST#{}", participant.actor_id),
+    }
+}
+
 pub fn message_sk(id: i64) -> String {
-    format!("MSG#{id:020}")
+    format!("{MESSAGE_PREFIX}{id:020}")
 }
 
 pub fn user_pk(user: &UserId) -> String {

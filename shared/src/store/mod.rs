@@ -3,6 +3,7 @@
 //! the rules about *when* to write what live in [`crate::domain`].
 
 mod directory;
+mod edits;
 mod error;
 mod items;
 pub mod keys;
@@ -11,6 +12,7 @@ mod rooms;
 mod table;
 
 pub use directory::{AppPasswordInfo, DirectoryError};
+pub use edits::RoomEdit;
 pub use error::StoreError;
 pub use metrics::{CallCounter, CallStats};
 pub use rooms::CreateOutcome;

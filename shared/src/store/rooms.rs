@@ -5,8 +5,8 @@ use futures::{StreamExt, TryStreamExt};
 
 use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
 use super::keys::{
-    COUNTER_SK, GSI1, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk, room_pk,
-    token_from_gsi1sk, user_participant_sk, user_pk,
+    COUNTER_SK, GSI1, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk,
+    participant_sk, room_pk, token_from_gsi1sk, user_pk,
 };
 use super::{Store, StoreError};
 use crate::domain::{
@@ -28,26 +28,17 @@ pub enum CreateOutcome {
     PairExists(RoomToken),
 }
 
+/// A participant row; user rows are indexed under their user for the room list.
 fn participant_item(token: &RoomToken, participant: &Participant) -> Result<Item, StoreError> {
-    match participant.actor_type {
-        ActorType::Users => {
-            let item = to_item(
-                participant,
-                room_pk(token),
-                user_participant_sk(&participant.actor_id),
-            )?;
-            Ok(with_gsi1(
-                item,
-                format!("USER#{}", participant.actor_id),
-                room_pk(token),
-            ))
-        }
-        ActorType::Guests => to_item(
-            participant,
+    let item = to_item(participant, room_pk(token), participant_sk(participant))?;
+    Ok(match participant.actor_type {
+        ActorType::Users => with_gsi1(
+            item,
+            format!("USER#{}", participant.actor_id),
             room_pk(token),
-            format!("ROOM#GUEST#{}", participant.actor_id),
         ),
-    }
+        ActorType::Guests => item,
+    })
 }
 
 fn put(table: &str, item: Item, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {

@@ -18,8 +18,9 @@ use lambda_http::{Body, RequestExt};
 use talk::{ApiError, ApiRequest, App};
 use tokio::net::TcpListener;
 
-use crate::functions::{Handler, handler};
+use crate::functions::handler;
 use crate::template::{Route, TemplateError, routes};
+use talk::lambda::Handler;
 
 /// API Gateway's payload limit; larger bodies get 413 as there.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;

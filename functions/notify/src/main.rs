@@ -1,0 +1,6 @@
+//! The `notify` Lambda.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    talk::lambda::run(|app, request| Box::pin(notify::handle(app, request))).await
+}

@@ -1,0 +1,296 @@
+//! Committing changes to existing rooms: each is one transaction conditional on the room's
+//! `version`, so a change never lands on a room that changed (or vanished) since it was read,
+//! and a change never lands without its system message, or the reverse.
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, DeleteRequest, Put, TransactWriteItem, WriteRequest,
+};
+
+use super::items::{Item, key, s, string_attr, to_item};
+use super::keys::{
+    MESSAGE_PREFIX, PAIR_SK, ROOM_SK, message_sk, pair_pk, participant_sk, room_pk,
+    user_participant_sk,
+};
+use super::{Store, StoreError};
+use crate::domain::{
+    Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId,
+};
+
+/// Most items in one transaction, and in one batch write.
+const MAX_TRANSACTION_ITEMS: usize = 100;
+const MAX_BATCH_ITEMS: usize = 25;
+const VERSION_CONDITION: &str = "version = :expected";
+
+/// A decided change to a room.
+pub struct RoomEdit<'a> {
+    /// The version the change was decided on.
+    pub expected_version: i64,
+    /// The room's new state (with its version bumped).
+    pub room: &'a Room,
+    pub message: Option<&'a Message>,
+    pub removed: &'a [Participant],
+}
+
+fn version_value(version: i64) -> AttributeValue {
+    AttributeValue::N(version.to_string())
+}
+
+fn delete(table: &str, pk: String, sk: String) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .delete(
+            Delete::builder()
+                .table_name(table)
+                .set_key(Some(key(pk, sk)))
+                .build()?,
+        )
+        .build())
+}
+
+/// Whether a transaction failed only because the room's version condition (its first item)
+/// did not hold; any other failure is an error.
+fn version_conflict(
+    error: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, impl std::fmt::Debug>,
+) -> Result<bool, StoreError> {
+    if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+        error.as_service_error()
+    {
+        let first_failed = cancelled
+            .cancellation_reasons()
+            .first()
+            .and_then(|r| r.code())
+            == Some("ConditionalCheckFailed");
+        if first_failed {
+            return Ok(true);
+        }
+    }
+    Err(error.into())
+}
+
+impl Store {
+    /// Commits a room change; `false` when the room changed or vanished since it was read.
+    pub async fn commit_edit(&self, edit: RoomEdit<'_>) -> Result<bool, StoreError> {
+        let token = &edit.room.token;
+        let room = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(to_item(edit.room, room_pk(token), ROOM_SK)?))
+            .condition_expression(VERSION_CONDITION)
+            .expression_attribute_values(":expected", version_value(edit.expected_version))
+            .build()?;
+        let mut items = vec![TransactWriteItem::builder().put(room).build()];
+        if let Some(message) = edit.message {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(to_item(
+                    message,
+                    room_pk(token),
+                    message_sk(message.id),
+                )?))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()?;
+            items.push(TransactWriteItem::builder().put(put).build());
+        }
+        let removed: Vec<(String, String)> = edit
+            .removed
+            .iter()
+            .map(|p| (room_pk(token), participant_sk(p)))
+            .collect();
+        let (now, later) = removed.split_at(removed.len().min(MAX_TRANSACTION_ITEMS - items.len()));
+        for (pk, sk) in now {
+            items.push(delete(&self.table, pk.clone(), sk.clone())?);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(error) => return version_conflict(error).map(|conflict| !conflict),
+        }
+        // The room no longer lists these rows' kind (e.g. guests of a now private room), so
+        // deleting the rest after the commit cannot be observed as a half-done change.
+        self.delete_keys(later.to_vec()).await?;
+        Ok(true)
+    }
+
+    /// Deletes a room, its participants, its messages and (one-to-one) its pair lock. The room
+    /// item goes first, conditional on its version, so from then on the room is gone for every
+    /// request; the rest follows. `false` when the room changed since it was read.
+    pub async fn delete_room(&self, aggregate: &RoomAggregate) -> Result<bool, StoreError> {
+        let room = &aggregate.room;
+        let pk = room_pk(&room.token);
+        let mut keys: Vec<(String, String)> = aggregate
+            .participants
+            .iter()
+            .map(|p| (pk.clone(), participant_sk(p)))
+            .collect();
+        keys.extend(
+            self.message_sks(&room.token)
+                .await?
+                .into_iter()
+                .map(|sk| (pk.clone(), sk)),
+        );
+        if let (RoomType::OneToOne, [a, b]) = (room.room_type, room.pair.as_slice()) {
+            keys.push((pair_pk(&a.id, &b.id), PAIR_SK.to_string()));
+        }
+        let room_delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(pk.clone(), ROOM_SK)))
+            .condition_expression(VERSION_CONDITION)
+            .expression_attribute_values(":expected", version_value(room.version))
+            .build()?;
+        let mut items = vec![TransactWriteItem::builder().delete(room_delete).build()];
+        let (now, later) = keys.split_at(keys.len().min(MAX_TRANSACTION_ITEMS - 1));
+        for (pk, sk) in now {
+            items.push(delete(&self.table, pk.clone(), sk.clone())?);
+        }
+        if let Err(error) = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            return version_conflict(error).map(|conflict| !conflict);
+        }
+        self.delete_keys(later.to_vec()).await?;
+        Ok(true)
+    }
+
+    /// The sort keys of a room's messages.
+    async fn message_sks(&self, token: &RoomToken) -> Result<Vec<String>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(room_pk(token)))
+            .expression_attribute_values(":prefix", s(MESSAGE_PREFIX))
+            .projection_expression("sk")
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| string_attr(item, "sk").map(str::to_string))
+            .collect())
+    }
+
+    /// Every message of a room, oldest first.
+    pub async fn messages(&self, token: &RoomToken) -> Result<Vec<Message>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(room_pk(token)))
+            .expression_attribute_values(":prefix", s(MESSAGE_PREFIX))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        items.into_iter().map(super::items::from_item).collect()
+    }
+
+    /// Deletes items in concurrent batches, retrying what DynamoDB leaves unprocessed.
+    async fn delete_keys(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+        let batches = keys.chunks(MAX_BATCH_ITEMS).map(|chunk| async move {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|(pk, sk)| {
+                    let delete = DeleteRequest::builder()
+                        .set_key(Some(key(pk.clone(), sk.clone())))
+                        .build()?;
+                    Ok(WriteRequest::builder().delete_request(delete).build())
+                })
+                .collect::<Result<_, StoreError>>()?;
+            while !requests.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await?;
+                requests = output
+                    .unprocessed_items
+                    .and_then(|mut left| left.remove(&self.table))
+                    .unwrap_or_default();
+            }
+            Ok::<_, StoreError>(())
+        });
+        futures::future::try_join_all(batches).await?;
+        Ok(())
+    }
+
+    /// A user's participant row in a room, if any (one GetItem).
+    pub async fn user_participant(
+        &self,
+        token: &RoomToken,
+        user: &UserId,
+    ) -> Result<Option<Participant>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                room_pk(token),
+                user_participant_sk(user.as_str()),
+            )))
+            .consistent_read(true)
+            .send()
+            .await?;
+        output.item.map(super::items::from_item).transpose()
+    }
+
+    /// Sets a user's own preferences in a room; `false` when the row is gone.
+    pub async fn update_preferences(
+        &self,
+        token: &RoomToken,
+        user: &UserId,
+        favorite: Option<bool>,
+        level: Option<NotificationLevel>,
+    ) -> Result<bool, StoreError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                room_pk(token),
+                user_participant_sk(user.as_str()),
+            )))
+            .condition_expression("attribute_exists(pk)");
+        let mut sets = Vec::new();
+        if let Some(favorite) = favorite {
+            sets.push("favorite = :favorite");
+            request =
+                request.expression_attribute_values(":favorite", AttributeValue::Bool(favorite));
+        }
+        if let Some(level) = level {
+            sets.push("notificationLevel = :level");
+            request = request
+                .expression_attribute_values(":level", AttributeValue::N(level.code().to_string()));
+        }
+        let result = request
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}
