@@ -18,6 +18,12 @@ fn statuscode(expected: i64) -> impl Fn(&str) {
     move |body| assert_eq!(json(body)["ocs"]["meta"]["statuscode"], expected, "{body}")
 }
 
+/// A successful change: `data: []`.
+fn done(body: &str) {
+    assert_eq!(json(body)["ocs"]["data"], serde_json::json!([]), "{body}");
+    assert_eq!(json(body)["ocs"]["meta"]["statuscode"], 200, "{body}");
+}
+
 /// (fixture, HTTP status, check of the body).
 const CASES: &[(&str, u16, Check)] = &[
     ("rooms/list-rooms.json", 200, |body| {
@@ -136,6 +142,73 @@ const CASES: &[(&str, u16, Check)] = &[
     ("rooms/get-room-no-ocs-header.json", 412, |body| {
         assert_eq!(json(body)["message"], "CSRF check failed")
     }),
+    ("rooms/rename-room.json", 200, done),
+    ("rooms/rename-room-plain-user.json", 403, |body| {
+        statuscode(403)(body)
+    }),
+    ("rooms/rename-room-one-to-one.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/rename-room-empty-name.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/rename-room-query-parameter.json", 200, done),
+    ("rooms/delete-room.json", 200, done),
+    ("rooms/delete-room-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("rooms/delete-room-one-to-one.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/set-read-only.json", 200, done),
+    ("rooms/set-read-only-bad-state.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("rooms/set-read-only-anonymous.json", 401, |body| {
+        statuscode(997)(body)
+    }),
+    ("public/make-public.json", 200, done),
+    ("public/make-private.json", 200, done),
+    ("public/make-public-plain-user.json", 403, |body| {
+        statuscode(403)(body)
+    }),
+    ("public/make-public-anonymous.json", 401, |body| {
+        statuscode(997)(body)
+    }),
+    ("public/make-public-one-to-one.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("password/set-password.json", 200, done),
+    ("password/remove-password.json", 200, done),
+    ("password/set-password-not-public.json", 403, |body| {
+        statuscode(403)(body)
+    }),
+    ("password/set-password-missing.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("password/set-password-anonymous.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("favorite/add-favorite.json", 200, done),
+    ("favorite/remove-favorite.json", 200, done),
+    ("favorite/add-favorite-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("favorite/add-favorite-anonymous.json", 401, |body| {
+        statuscode(997)(body)
+    }),
+    ("notify/set-notification-level.json", 200, done),
+    ("notify/set-notification-level-invalid.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("notify/set-notification-level-missing.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    (
+        "notify/set-notification-level-non-participant.json",
+        404,
+        |body| statuscode(404)(body),
+    ),
 ];
 
 fn fixture_files() -> BTreeSet<String> {
