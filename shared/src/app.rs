@@ -76,10 +76,7 @@ impl App {
                 .ok_or(ApiError::NotLoggedIn)?;
             return Err(ApiError::CsrfCheckFailed);
         }
-        let (account, data) = tokio::join!(
-            self.store.authenticate(&user, &credentials.secret),
-            first_read
-        );
+        let (account, data) = tokio::join!(self.store.authenticate(&user, &credentials.secret), first_read);
         let account = account?.ok_or(ApiError::NotLoggedIn)?;
         Ok((account, data?))
     }
@@ -92,12 +89,9 @@ impl App {
         first_read: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<(Caller, T), ApiError> {
         request.require_ocs_header()?;
-        let claimed = request.basic_credentials().and_then(|credentials| {
-            Some((
-                UserId::parse(credentials.user.as_str()).ok()?,
-                credentials.secret,
-            ))
-        });
+        let claimed = request
+            .basic_credentials()
+            .and_then(|credentials| Some((UserId::parse(credentials.user.as_str()).ok()?, credentials.secret)));
         let Some((user, secret)) = claimed else {
             return Ok((Caller::Anonymous, first_read.await?));
         };
@@ -172,15 +166,24 @@ impl App {
         }
     }
 
-    /// Renders a handler's result and writes the request's log line.
+    /// Parses an API Gateway request for a handler.
+    pub fn request(&self, request: lambda_http::Request) -> ApiRequest {
+        let mut request = ApiRequest::new(request);
+        request.started.1 = self.store.calls().snapshot().calls();
+        request
+    }
+
+    /// Renders a handler's result and writes the request's log line (never a secret: no
+    /// headers, parameters or bodies).
     pub fn respond(&self, request: &ApiRequest, result: Result<Reply, ApiError>) -> Response<Body> {
         let response = request.respond(result);
-        let calls = self.store.calls().snapshot();
+        let (received, calls_before) = request.started;
         tracing::info!(
             method = %request.method,
             route = request.route.as_deref().unwrap_or("-"),
             status = response.status().as_u16(),
-            dynamodb_calls = calls.calls(),
+            dynamodb_calls = self.store.calls().snapshot().calls().saturating_sub(calls_before),
+            duration_ms = received.elapsed().as_millis() as u64,
             "request"
         );
         response

@@ -9,11 +9,7 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     if std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() {
-        builder
-            .json()
-            .with_current_span(false)
-            .without_time()
-            .init();
+        builder.json().with_current_span(false).without_time().init();
     } else {
         builder.init();
     }

@@ -27,8 +27,7 @@ pub struct Answer {
 impl Answer {
     /// The body parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
     }
 
     /// `ocs.meta.statuscode` of a JSON body.
@@ -60,13 +59,11 @@ pub struct Call<'a> {
 impl Client {
     /// Starts `talkctl serve`'s router over the env's app, on a free loopback port.
     pub async fn serve(env: &TestEnv) -> Self {
-        let template = std::fs::read_to_string(workspace_root().join("template.yaml"))
-            .expect("template.yaml is readable");
+        let template =
+            std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template.yaml is readable");
         let router = Router::from_template(&template).expect("the template's routes load");
         let addr: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
-        let bound = spawn(addr, env.app.clone(), router)
-            .await
-            .expect("the server binds");
+        let bound = spawn(addr, env.app.clone(), router).await.expect("the server binds");
         Self {
             base: format!("http://{bound}"),
             http: HyperClient::builder(TokioExecutor::new()).build_http(),
@@ -77,9 +74,7 @@ impl Client {
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {
         Call {
             client: self,
-            request: Request::builder()
-                .method(method)
-                .uri(format!("{}{path}", self.base)),
+            request: Request::builder().method(method).uri(format!("{}{path}", self.base)),
             body: Bytes::new(),
         }
     }
@@ -94,8 +89,7 @@ impl<'a> Call<'a> {
 
     /// Basic credentials and the OCS header, as every Talk client sends them.
     pub fn user(self, user: &str, secret: &str) -> Self {
-        self.header("authorization", &crate::basic(user, secret))
-            .ocs()
+        self.header("authorization", &crate::basic(user, secret)).ocs()
     }
 
     /// The `OCS-APIRequest: true` header.
@@ -127,16 +121,8 @@ impl<'a> Call<'a> {
 
     /// Sends the request and reads the whole answer.
     pub async fn send(self) -> Answer {
-        let request = self
-            .request
-            .body(Full::new(self.body))
-            .expect("valid request");
-        let response = self
-            .client
-            .http
-            .request(request)
-            .await
-            .expect("the server answers");
+        let request = self.request.body(Full::new(self.body)).expect("valid request");
+        let response = self.client.http.request(request).await.expect("the server answers");
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("the body is read").to_bytes();
         Answer {
@@ -150,9 +136,7 @@ impl<'a> Call<'a> {
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -39,13 +39,8 @@ impl TestEnv {
             .load()
             .await;
         let store = Store::from_sdk_config(&config, table);
-        store
-            .create_table()
-            .await
-            .expect("the test table is created");
-        Self {
-            app: App::new(store),
-        }
+        store.create_table().await.expect("the test table is created");
+        Self { app: App::new(store) }
     }
 
     /// The store.
@@ -100,9 +95,7 @@ pub fn basic(user: &str, secret: &str) -> String {
 /// group room `fixtgroup` (alice owner, bob user), the public room `fixtpublic` (alice owner)
 /// and the one-to-one room `fixtdirect` of alice and bob.
 pub async fn seed_fixture_world(env: &TestEnv) {
-    use talk::domain::{
-        Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent,
-    };
+    use talk::domain::{Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent};
 
     let mut users = Vec::new();
     for (uid, name) in [
@@ -122,10 +115,7 @@ pub async fn seed_fixture_world(env: &TestEnv) {
             "fixtgroup",
             RoomType::Group,
             "Fixture group",
-            vec![
-                (alice, ParticipantType::Owner),
-                (bob, ParticipantType::User),
-            ],
+            vec![(alice, ParticipantType::Owner), (bob, ParticipantType::User)],
         ),
         (
             "fixtpublic",
@@ -137,34 +127,21 @@ pub async fn seed_fixture_world(env: &TestEnv) {
             "fixtdirect",
             RoomType::OneToOne,
             "",
-            vec![
-                (alice, ParticipantType::Owner),
-                (bob, ParticipantType::Owner),
-            ],
+            vec![(alice, ParticipantType::Owner), (bob, ParticipantType::Owner)],
         ),
     ];
     for (id, (token, room_type, name, members)) in (1..).zip(rooms) {
         let created = SystemEvent::ConversationCreated.by_user(alice, 1, 1_700_000_000);
-        let room = Room {
-            token: RoomToken::parse(token).expect("fixture tokens are valid"),
+        let mut room = Room::new(
+            RoomToken::parse(token).expect("fixture tokens are valid"),
             id,
             room_type,
-            name: name.to_string(),
-            password_hash: None,
-            read_only: 0,
-            lobby_state: 0,
-            lobby_timer: 0,
-            has_call: false,
-            last_activity: created.timestamp,
-            last_message: Some(created.clone()),
-            last_message_id: 1,
-            version: 1,
-            pair: if room_type == RoomType::OneToOne {
-                vec![alice.clone(), bob.clone()]
-            } else {
-                Vec::new()
-            },
-        };
+            name,
+        );
+        room.record(&created);
+        if room_type == RoomType::OneToOne {
+            room.pair = vec![alice.clone(), bob.clone()];
+        }
         let participants = members
             .into_iter()
             .map(|(user, kind)| Participant::user(user, kind))

@@ -34,10 +34,7 @@ const CASES: &[(&str, u16, Check)] = &[
             .iter()
             .map(|r| r["token"].as_str().unwrap())
             .collect();
-        assert_eq!(
-            tokens,
-            BTreeSet::from(["fixtdirect", "fixtgroup", "fixtpublic"])
-        );
+        assert_eq!(tokens, BTreeSet::from(["fixtdirect", "fixtgroup", "fixtpublic"]));
     }),
     ("rooms/list-rooms-xml.json", 200, |body| {
         assert!(body.starts_with("<?xml version=\"1.0\"?>\n<ocs>"), "{body}");
@@ -67,10 +64,7 @@ const CASES: &[(&str, u16, Check)] = &[
     }),
     ("rooms/create-one-to-one.json", 201, |body| {
         let room = &json(body)["ocs"]["data"];
-        assert_eq!(
-            (room["type"].as_i64(), room["name"].as_str()),
-            (Some(1), Some("carol"))
-        );
+        assert_eq!((room["type"].as_i64(), room["name"].as_str()), (Some(1), Some("carol")));
         assert_eq!(room["displayName"], "Carol Fixture");
     }),
     ("rooms/create-one-to-one-existing.json", 200, |body| {
@@ -82,24 +76,16 @@ const CASES: &[(&str, u16, Check)] = &[
         assert_eq!(participants["alice"]["type"], 3);
         assert_eq!(participants["bob"]["type"], 3);
     }),
-    ("rooms/create-room-bad-type.json", 400, |body| {
-        statuscode(400)(body)
-    }),
-    ("rooms/create-room-missing-type.json", 400, |body| {
-        statuscode(400)(body)
-    }),
-    ("rooms/create-room-empty-name.json", 400, |body| {
-        statuscode(400)(body)
-    }),
+    ("rooms/create-room-bad-type.json", 400, |body| statuscode(400)(body)),
+    ("rooms/create-room-missing-type.json", 400, |body| statuscode(400)(body)),
+    ("rooms/create-room-empty-name.json", 400, |body| statuscode(400)(body)),
     ("rooms/create-room-malformed-json.json", 400, |body| {
         statuscode(400)(body)
     }),
     ("rooms/create-one-to-one-unknown-user.json", 404, |body| {
         statuscode(404)(body)
     }),
-    ("rooms/create-one-to-one-self.json", 403, |body| {
-        statuscode(403)(body)
-    }),
+    ("rooms/create-one-to-one-self.json", 403, |body| statuscode(403)(body)),
     ("rooms/create-room-unknown-group.json", 404, |body| {
         statuscode(404)(body)
     }),
@@ -112,17 +98,10 @@ const CASES: &[(&str, u16, Check)] = &[
             (room["name"].as_str(), room["participantType"].as_i64()),
             (Some("Fixture group"), Some(3))
         );
-        assert_eq!(
-            room["lastMessage"]["message"],
-            "{actor} created the conversation"
-        );
+        assert_eq!(room["lastMessage"]["message"], "{actor} created the conversation");
     }),
-    ("rooms/get-room-non-participant.json", 404, |body| {
-        statuscode(404)(body)
-    }),
-    ("rooms/get-room-unknown.json", 404, |body| {
-        statuscode(404)(body)
-    }),
+    ("rooms/get-room-non-participant.json", 404, |body| statuscode(404)(body)),
+    ("rooms/get-room-unknown.json", 404, |body| statuscode(404)(body)),
     ("rooms/get-public-room-anonymous.json", 200, |body| {
         let room = &json(body)["ocs"]["data"];
         assert_eq!(
@@ -143,49 +122,29 @@ const CASES: &[(&str, u16, Check)] = &[
         assert_eq!(json(body)["message"], "CSRF check failed")
     }),
     ("rooms/rename-room.json", 200, done),
-    ("rooms/rename-room-plain-user.json", 403, |body| {
-        statuscode(403)(body)
-    }),
-    ("rooms/rename-room-one-to-one.json", 400, |body| {
-        statuscode(400)(body)
-    }),
-    ("rooms/rename-room-empty-name.json", 400, |body| {
-        statuscode(400)(body)
-    }),
+    ("rooms/rename-room-plain-user.json", 403, |body| statuscode(403)(body)),
+    ("rooms/rename-room-one-to-one.json", 400, |body| statuscode(400)(body)),
+    ("rooms/rename-room-empty-name.json", 400, |body| statuscode(400)(body)),
     ("rooms/rename-room-query-parameter.json", 200, done),
     ("rooms/delete-room.json", 200, done),
     ("rooms/delete-room-non-participant.json", 404, |body| {
         statuscode(404)(body)
     }),
-    ("rooms/delete-room-one-to-one.json", 400, |body| {
-        statuscode(400)(body)
-    }),
+    ("rooms/delete-room-one-to-one.json", 400, |body| statuscode(400)(body)),
     ("rooms/set-read-only.json", 200, done),
-    ("rooms/set-read-only-bad-state.json", 400, |body| {
-        statuscode(400)(body)
-    }),
-    ("rooms/set-read-only-anonymous.json", 401, |body| {
-        statuscode(997)(body)
-    }),
+    ("rooms/set-read-only-bad-state.json", 400, |body| statuscode(400)(body)),
+    ("rooms/set-read-only-anonymous.json", 401, |body| statuscode(997)(body)),
     ("public/make-public.json", 200, done),
     ("public/make-private.json", 200, done),
-    ("public/make-public-plain-user.json", 403, |body| {
-        statuscode(403)(body)
-    }),
-    ("public/make-public-anonymous.json", 401, |body| {
-        statuscode(997)(body)
-    }),
-    ("public/make-public-one-to-one.json", 400, |body| {
-        statuscode(400)(body)
-    }),
+    ("public/make-public-plain-user.json", 403, |body| statuscode(403)(body)),
+    ("public/make-public-anonymous.json", 401, |body| statuscode(997)(body)),
+    ("public/make-public-one-to-one.json", 400, |body| statuscode(400)(body)),
     ("password/set-password.json", 200, done),
     ("password/remove-password.json", 200, done),
     ("password/set-password-not-public.json", 403, |body| {
         statuscode(403)(body)
     }),
-    ("password/set-password-missing.json", 400, |body| {
-        statuscode(400)(body)
-    }),
+    ("password/set-password-missing.json", 400, |body| statuscode(400)(body)),
     ("password/set-password-anonymous.json", 404, |body| {
         statuscode(404)(body)
     }),
@@ -204,11 +163,9 @@ const CASES: &[(&str, u16, Check)] = &[
     ("notify/set-notification-level-missing.json", 400, |body| {
         statuscode(400)(body)
     }),
-    (
-        "notify/set-notification-level-non-participant.json",
-        404,
-        |body| statuscode(404)(body),
-    ),
+    ("notify/set-notification-level-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
 ];
 
 fn fixture_files() -> BTreeSet<String> {
@@ -218,12 +175,7 @@ fn fixture_files() -> BTreeSet<String> {
         let function = function.expect("readable entry").path();
         for file in std::fs::read_dir(&function).expect("function folder") {
             let path = file.expect("readable entry").path();
-            files.insert(
-                path.strip_prefix(&events)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
+            files.insert(path.strip_prefix(&events).unwrap().to_string_lossy().into_owned());
         }
     }
     files
@@ -240,13 +192,11 @@ async fn every_fixture_gets_its_expected_answer() {
     for (file, status, check) in CASES {
         let env = TestEnv::new().await;
         seed_fixture_world(&env).await;
-        let text = std::fs::read_to_string(workspace_root().join("events").join(file))
-            .expect("fixture readable");
-        let request = lambda_http::request::from_str(&text)
-            .unwrap_or_else(|e| panic!("{file}: lambda_http rejects it: {e}"));
+        let text = std::fs::read_to_string(workspace_root().join("events").join(file)).expect("fixture readable");
+        let request =
+            lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{file}: lambda_http rejects it: {e}"));
         let function = file.split('/').next().unwrap();
-        let handle = talkctl::functions::handler(function)
-            .unwrap_or_else(|| panic!("{file}: no function {function}"));
+        let handle = talkctl::functions::handler(function).unwrap_or_else(|| panic!("{file}: no function {function}"));
         let response = handle(&env.app, request).await;
         let body = match response.body() {
             Body::Text(text) => text.clone(),

@@ -3,9 +3,7 @@
 
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
-use talk::domain::{
-    ActorType, Participant, ParticipantType, RoomAggregate, RoomToken, User, UserId,
-};
+use talk::domain::{ActorType, Participant, ParticipantType, RoomAggregate, RoomToken, User, UserId};
 use talk_tests::TestEnv;
 use talk_tests::http::{Answer, BASE, Client};
 
@@ -45,11 +43,7 @@ async fn world() -> World {
         secrets.push((uid, env.add_user(uid, name).await));
     }
     let client = Client::serve(&env).await;
-    World {
-        env,
-        client,
-        secrets,
-    }
+    World { env, client, secrets }
 }
 
 fn uid(who: Who) -> Option<&'static str> {
@@ -95,10 +89,7 @@ impl World {
             .await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
         let token = RoomToken::parse(answer.data()["token"].as_str().unwrap()).unwrap();
-        for (id, kind) in [
-            ("dave", ParticipantType::Moderator),
-            ("bob", ParticipantType::User),
-        ] {
+        for (id, kind) in [("dave", ParticipantType::Moderator), ("bob", ParticipantType::User)] {
             assert!(
                 self.env
                     .store()
@@ -142,8 +133,7 @@ impl World {
     }
 
     async fn get(&self, who: Who, token: &RoomToken) -> Answer {
-        self.call(who, Method::GET, &format!("/room/{token}"), &[])
-            .await
+        self.call(who, Method::GET, &format!("/room/{token}"), &[]).await
     }
 }
 
@@ -272,11 +262,7 @@ async fn permission_matrix_and_refusals_change_nothing() {
                 )
                 .await;
             let expected = (endpoint.expect)(who);
-            assert_eq!(
-                answer.status, expected,
-                "{} by {who:?}: {}",
-                endpoint.name, answer.body
-            );
+            assert_eq!(answer.status, expected, "{} by {who:?}: {}", endpoint.name, answer.body);
             if expected == StatusCode::UNAUTHORIZED {
                 assert_eq!(answer.statuscode(), 997);
             } else {
@@ -303,61 +289,16 @@ async fn successful_changes_are_visible_to_participants() {
     let w = world().await;
     let token = w.room("3", "Visible").await;
     let path = format!("/room/{token}");
-    assert_eq!(
-        w.call(
-            Who::Moderator,
-            Method::PUT,
-            &path,
-            &[("roomName", "  Seen  ")]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        w.call(
-            Who::Owner,
-            Method::PUT,
-            &format!("{path}/read-only"),
-            &[("state", "1")]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        w.call(
-            Who::Owner,
-            Method::PUT,
-            &format!("{path}/password"),
-            &[("password", " pw ")]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        w.call(
-            Who::PlainUser,
-            Method::POST,
-            &format!("{path}/favorite"),
-            &[]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        w.call(
-            Who::PlainUser,
-            Method::POST,
-            &format!("{path}/notify"),
-            &[("level", "1")]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
+    for (who, method, suffix, form) in [
+        (Who::Moderator, Method::PUT, "", &[("roomName", "  Seen  ")][..]),
+        (Who::Owner, Method::PUT, "/read-only", &[("state", "1")][..]),
+        (Who::Owner, Method::PUT, "/password", &[("password", " pw ")][..]),
+        (Who::PlainUser, Method::POST, "/favorite", &[][..]),
+        (Who::PlainUser, Method::POST, "/notify", &[("level", "1")][..]),
+    ] {
+        let answer = w.call(who, method, &format!("{path}{suffix}"), form).await;
+        assert_eq!(answer.status, StatusCode::OK, "{suffix}: {}", answer.body);
+    }
     let bob_view = w.get(Who::PlainUser, &token).await.data();
     assert_eq!(bob_view["name"], "Seen");
     assert_eq!(bob_view["readOnly"], 1);
@@ -365,37 +306,23 @@ async fn successful_changes_are_visible_to_participants() {
     assert_eq!(bob_view["isFavorite"], true);
     assert_eq!(bob_view["notificationLevel"], 1);
     let alice_view = w.get(Who::Owner, &token).await.data();
-    assert_eq!(
-        alice_view["isFavorite"], false,
-        "favorites are per participant"
-    );
+    assert_eq!(alice_view["isFavorite"], false, "favorites are per participant");
     assert_eq!(alice_view["notificationLevel"], 2);
     let stored = w.env.store().load_room(&token).await.unwrap().unwrap();
     let hash = stored.room.password_hash.unwrap();
-    assert!(
-        hash.starts_with("$argon2id$") && !hash.contains("pw"),
-        "{hash}"
-    );
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("pw"), "{hash}");
     assert!(
         talk::domain::secrets::room_password_matches(" pw ", &hash),
         "the password is not trimmed"
     );
 
     assert_eq!(
-        w.call(
-            Who::PlainUser,
-            Method::DELETE,
-            &format!("{path}/favorite"),
-            &[]
-        )
-        .await
-        .status,
+        w.call(Who::PlainUser, Method::DELETE, &format!("{path}/favorite"), &[])
+            .await
+            .status,
         StatusCode::OK
     );
-    assert_eq!(
-        w.get(Who::PlainUser, &token).await.data()["isFavorite"],
-        false
-    );
+    assert_eq!(w.get(Who::PlainUser, &token).await.data()["isFavorite"], false);
 }
 
 #[tokio::test]
@@ -422,12 +349,7 @@ async fn one_to_one_rooms_refuse_rename_delete_public_and_read_only() {
         );
     }
     let same_state = w
-        .call(
-            Who::Owner,
-            Method::PUT,
-            &format!("{path}/read-only"),
-            &[("state", "0")],
-        )
+        .call(Who::Owner, Method::PUT, &format!("{path}/read-only"), &[("state", "0")])
         .await;
     assert_eq!(
         same_state.status,
@@ -468,12 +390,7 @@ async fn bad_parameters_are_400_and_change_nothing() {
         (Method::PUT, "/password", vec![]),
     ] {
         let answer = w
-            .call(
-                Who::Owner,
-                method.clone(),
-                &format!("{path}{suffix}"),
-                &form,
-            )
+            .call(Who::Owner, method.clone(), &format!("{path}{suffix}"), &form)
             .await;
         assert_eq!(
             answer.status,
@@ -497,22 +414,14 @@ async fn bad_parameters_are_400_and_change_nothing() {
 
     let multibyte = "名".repeat(200);
     let renamed = w
-        .call(
-            Who::Owner,
-            Method::PUT,
-            &path,
-            &[("roomName", multibyte.as_str())],
-        )
+        .call(Who::Owner, Method::PUT, &path, &[("roomName", multibyte.as_str())])
         .await;
     assert_eq!(
         renamed.status,
         StatusCode::OK,
         "200 multibyte characters are a valid name"
     );
-    assert_eq!(
-        w.get(Who::Owner, &token).await.data()["name"],
-        multibyte.as_str()
-    );
+    assert_eq!(w.get(Who::Owner, &token).await.data()["name"], multibyte.as_str());
 }
 
 #[tokio::test]
@@ -548,21 +457,13 @@ async fn repeated_changes_are_idempotent_and_post_no_new_message() {
             StatusCode::OK
         );
         assert_eq!(
-            w.call(
-                Who::Owner,
-                Method::PUT,
-                &format!("{path}/read-only"),
-                &[("state", "0")]
-            )
-            .await
-            .status,
+            w.call(Who::Owner, Method::PUT, &format!("{path}/read-only"), &[("state", "0")])
+                .await
+                .status,
             StatusCode::OK
         );
     }
-    assert_eq!(
-        w.messages(&token).await[start..],
-        ["guests_allowed".to_string()]
-    );
+    assert_eq!(w.messages(&token).await[start..], ["guests_allowed".to_string()]);
     assert_eq!(w.get(Who::Owner, &token).await.data()["isFavorite"], true);
     for _ in 0..2 {
         assert_eq!(
@@ -574,10 +475,7 @@ async fn repeated_changes_are_idempotent_and_post_no_new_message() {
     }
     assert_eq!(
         w.messages(&token).await[start..],
-        [
-            "guests_allowed".to_string(),
-            "guests_disallowed".to_string()
-        ]
+        ["guests_allowed".to_string(), "guests_disallowed".to_string()]
     );
 }
 
@@ -596,19 +494,9 @@ async fn system_messages_record_every_change_in_order() {
         (Method::PUT, "/read-only", vec![("state", "0")]),
     ] {
         let answer = w
-            .call(
-                Who::Owner,
-                method.clone(),
-                &format!("{path}{suffix}"),
-                &form,
-            )
+            .call(Who::Owner, method.clone(), &format!("{path}{suffix}"), &form)
             .await;
-        assert_eq!(
-            answer.status,
-            StatusCode::OK,
-            "{method} {suffix}: {}",
-            answer.body
-        );
+        assert_eq!(answer.status, StatusCode::OK, "{method} {suffix}: {}", answer.body);
     }
     let stored = w.env.store().messages(&token).await.unwrap();
     let keys: Vec<&str> = stored.iter().map(|m| m.system_message.as_str()).collect();
@@ -626,11 +514,7 @@ async fn system_messages_record_every_change_in_order() {
         ]
     );
     let ids: Vec<i64> = stored.iter().map(|m| m.id).collect();
-    assert_eq!(
-        ids,
-        (1..=8).collect::<Vec<_>>(),
-        "message ids increase one by one"
-    );
+    assert_eq!(ids, (1..=8).collect::<Vec<_>>(), "message ids increase one by one");
     assert_eq!(
         (stored[1].old_name.as_deref(), stored[1].new_name.as_deref()),
         (Some("Story"), Some("Story 2"))
@@ -639,16 +523,10 @@ async fn system_messages_record_every_change_in_order() {
     let own = w.get(Who::Owner, &token).await.data();
     assert_eq!(own["lastMessage"]["id"], 8);
     assert_eq!(own["lastMessage"]["systemMessage"], "read_only_off");
-    assert_eq!(
-        own["lastMessage"]["message"],
-        "You unlocked the conversation"
-    );
+    assert_eq!(own["lastMessage"]["message"], "You unlocked the conversation");
     assert_eq!(own["lastActivity"], own["lastMessage"]["timestamp"]);
     let other = w.get(Who::PlainUser, &token).await.data();
-    assert_eq!(
-        other["lastMessage"]["message"],
-        "{actor} unlocked the conversation"
-    );
+    assert_eq!(other["lastMessage"]["message"], "{actor} unlocked the conversation");
     assert_eq!(
         other["lastMessage"]["messageParameters"]["actor"],
         json!({"type": "user", "id": "alice", "name": "Alice A"})
@@ -683,12 +561,7 @@ async fn making_a_room_private_removes_guests_and_self_joined_users_only() {
         .await
         .unwrap();
     let answer = w
-        .call(
-            Who::Moderator,
-            Method::DELETE,
-            &format!("/room/{token}/public"),
-            &[],
-        )
+        .call(Who::Moderator, Method::DELETE, &format!("/room/{token}/public"), &[])
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let room = store.load_room(&token).await.unwrap().unwrap();
@@ -742,9 +615,7 @@ async fn delete_leaves_no_item_of_the_room() {
     for who in [Who::Owner, Who::PlainUser, Who::Anonymous] {
         assert_eq!(w.get(who, &token).await.status, StatusCode::NOT_FOUND);
     }
-    let rename_after = w
-        .call(Who::Owner, Method::PUT, &path, &[("roomName", "Back")])
-        .await;
+    let rename_after = w.call(Who::Owner, Method::PUT, &path, &[("roomName", "Back")]).await;
     assert_eq!(rename_after.status, StatusCode::NOT_FOUND);
     let tokens: Vec<Value> = w
         .call(Who::PlainUser, Method::GET, "/room", &[])
@@ -768,13 +639,8 @@ async fn ten_concurrent_renames_each_post_exactly_one_message() {
     let answers = futures::future::join_all(names.iter().map(|name| {
         let path = path.clone();
         async move {
-            w.call(
-                Who::Owner,
-                Method::PUT,
-                &path,
-                &[("roomName", name.as_str())],
-            )
-            .await
+            w.call(Who::Owner, Method::PUT, &path, &[("roomName", name.as_str())])
+                .await
         }
     }))
     .await;
@@ -810,12 +676,7 @@ async fn rename_racing_delete_never_resurrects_the_room() {
         let rename = w.call(Who::Owner, Method::PUT, &path, &[("roomName", "Renamed")]);
         let delete = w.call(Who::Moderator, Method::DELETE, &path, &[]);
         let (renamed, deleted) = tokio::join!(rename, delete);
-        assert_eq!(
-            deleted.status,
-            StatusCode::OK,
-            "round {round}: {}",
-            deleted.body
-        );
+        assert_eq!(deleted.status, StatusCode::OK, "round {round}: {}", deleted.body);
         assert!(
             matches!(renamed.status, StatusCode::OK | StatusCode::NOT_FOUND),
             "round {round}: {}",
@@ -823,12 +684,12 @@ async fn rename_racing_delete_never_resurrects_the_room() {
         );
         let pk = format!("ROOM#{token}");
         let keys = w.env.store().scan_keys().await.unwrap();
-        assert!(
-            keys.iter().all(|(p, _)| *p != pk),
-            "round {round}: {keys:?}"
-        );
+        assert!(keys.iter().all(|(p, _)| *p != pk), "round {round}: {keys:?}");
     }
 }
+
+/// (label, method, path, form).
+type Case = (&'static str, Method, String, Vec<(&'static str, &'static str)>);
 
 #[tokio::test]
 async fn changes_stay_within_the_round_trip_budget() {
@@ -836,7 +697,7 @@ async fn changes_stay_within_the_round_trip_budget() {
     let calls = w.env.store().calls();
     let public = w.room("3", "Budget").await;
     let group = w.room("2", "Budget").await;
-    let cases: Vec<(&str, Method, String, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "rename",
             Method::PUT,
@@ -855,24 +716,9 @@ async fn changes_stay_within_the_round_trip_budget() {
             format!("/room/{public}/password"),
             vec![("password", "x")],
         ),
-        (
-            "make private",
-            Method::DELETE,
-            format!("/room/{public}/public"),
-            vec![],
-        ),
-        (
-            "make public",
-            Method::POST,
-            format!("/room/{public}/public"),
-            vec![],
-        ),
-        (
-            "favorite",
-            Method::POST,
-            format!("/room/{group}/favorite"),
-            vec![],
-        ),
+        ("make private", Method::DELETE, format!("/room/{public}/public"), vec![]),
+        ("make public", Method::POST, format!("/room/{public}/public"), vec![]),
+        ("favorite", Method::POST, format!("/room/{group}/favorite"), vec![]),
         (
             "notify",
             Method::POST,
@@ -907,9 +753,6 @@ async fn changes_stay_within_the_round_trip_budget() {
             stats.read_rounds,
             stats.write_rounds
         );
-        assert!(
-            stats.read_rounds <= 2 && stats.write_rounds <= 3,
-            "{label}: {stats:?}"
-        );
+        assert!(stats.read_rounds <= 2 && stats.write_rounds <= 3, "{label}: {stats:?}");
     }
 }

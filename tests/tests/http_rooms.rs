@@ -85,28 +85,12 @@ async fn list_is_empty_for_a_new_user_and_shows_every_room_joined() {
         json!({"status": "ok", "statuscode": 200, "message": "OK"})
     );
     assert_eq!(empty.data(), json!([]));
-    assert!(
-        empty
-            .headers
-            .contains_key("x-nextcloud-talk-modified-before")
-    );
+    assert!(empty.headers.contains_key("x-nextcloud-talk-modified-before"));
 
-    let group = token_of(
-        &w.create("alice", &[("roomType", "2"), ("roomName", "Team")])
-            .await,
-    );
-    let public = token_of(
-        &w.create("alice", &[("roomType", "3"), ("roomName", "Open")])
-            .await,
-    );
-    let direct = token_of(
-        &w.create("bob", &[("roomType", "1"), ("invite", "alice")])
-            .await,
-    );
-    let _others = token_of(
-        &w.create("carol", &[("roomType", "2"), ("roomName", "Carol's")])
-            .await,
-    );
+    let group = token_of(&w.create("alice", &[("roomType", "2"), ("roomName", "Team")]).await);
+    let public = token_of(&w.create("alice", &[("roomType", "3"), ("roomName", "Open")]).await);
+    let direct = token_of(&w.create("bob", &[("roomType", "1"), ("invite", "alice")]).await);
+    let _others = token_of(&w.create("carol", &[("roomType", "2"), ("roomName", "Carol's")]).await);
 
     let listed = w.list("alice").await.data();
     let mut tokens: Vec<&str> = listed
@@ -136,9 +120,7 @@ async fn list_is_empty_for_a_new_user_and_shows_every_room_joined() {
 #[tokio::test]
 async fn create_group_and_public_rooms_with_trimmed_names() {
     let w = world().await;
-    let group = w
-        .create("alice", &[("roomType", "2"), ("roomName", "  Team \t")])
-        .await;
+    let group = w.create("alice", &[("roomType", "2"), ("roomName", "  Team \t")]).await;
     assert_eq!(group.status, StatusCode::CREATED);
     assert_eq!(group.statuscode(), 201);
     let room = group.data();
@@ -151,15 +133,10 @@ async fn create_group_and_public_rooms_with_trimmed_names() {
         json!({"alice": {"name": "Alice A", "type": 1, "call": 0, "sessionId": "0"}})
     );
     assert_eq!(room["lastMessage"]["systemMessage"], "conversation_created");
-    assert_eq!(
-        room["lastMessage"]["message"],
-        "You created the conversation"
-    );
+    assert_eq!(room["lastMessage"]["message"], "You created the conversation");
     assert_eq!(room["token"].as_str().unwrap().len(), 8);
 
-    let public = w
-        .create("alice", &[("roomType", "3"), ("roomName", "Open")])
-        .await;
+    let public = w.create("alice", &[("roomType", "3"), ("roomName", "Open")]).await;
     assert_eq!(public.status, StatusCode::CREATED);
     assert_eq!(public.data()["type"], 3);
     assert_ne!(public.data()["id"], room["id"]);
@@ -197,12 +174,7 @@ async fn create_refuses_bad_parameters_with_400() {
     ];
     for form in cases {
         let answer = w.create("alice", &form).await;
-        assert_eq!(
-            answer.status,
-            StatusCode::BAD_REQUEST,
-            "{form:?}: {}",
-            answer.body
-        );
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{form:?}: {}", answer.body);
         assert_eq!(answer.statuscode(), 400);
         assert_eq!(answer.json()["ocs"]["meta"]["status"], "failure");
         assert_eq!(answer.data(), json!([]));
@@ -218,23 +190,11 @@ async fn create_refuses_bad_parameters_with_400() {
 async fn one_to_one_needs_an_existing_other_user() {
     let w = world().await;
     for (form, status) in [
-        (
-            vec![("roomType", "1"), ("invite", "nobody")],
-            StatusCode::NOT_FOUND,
-        ),
-        (
-            vec![("roomType", "1"), ("invite", "")],
-            StatusCode::NOT_FOUND,
-        ),
+        (vec![("roomType", "1"), ("invite", "nobody")], StatusCode::NOT_FOUND),
+        (vec![("roomType", "1"), ("invite", "")], StatusCode::NOT_FOUND),
         (vec![("roomType", "1")], StatusCode::NOT_FOUND),
-        (
-            vec![("roomType", "1"), ("invite", "bad/id")],
-            StatusCode::NOT_FOUND,
-        ),
-        (
-            vec![("roomType", "1"), ("invite", "alice")],
-            StatusCode::FORBIDDEN,
-        ),
+        (vec![("roomType", "1"), ("invite", "bad/id")], StatusCode::NOT_FOUND),
+        (vec![("roomType", "1"), ("invite", "alice")], StatusCode::FORBIDDEN),
     ] {
         let answer = w.create("alice", &form).await;
         assert_eq!(answer.status, status, "{form:?}: {}", answer.body);
@@ -249,11 +209,7 @@ async fn one_to_one_is_created_once_per_pair_from_either_side() {
     let first = w
         .create(
             "alice",
-            &[
-                ("roomType", "1"),
-                ("invite", "bob"),
-                ("roomName", "ignored"),
-            ],
+            &[("roomType", "1"), ("invite", "bob"), ("roomName", "ignored")],
         )
         .await;
     assert_eq!(first.status, StatusCode::CREATED);
@@ -265,14 +221,10 @@ async fn one_to_one_is_created_once_per_pair_from_either_side() {
     assert_eq!(room["notificationLevel"], 1);
     assert_eq!(room["participants"]["bob"]["type"], 1);
 
-    let again = w
-        .create("alice", &[("roomType", "1"), ("invite", "bob")])
-        .await;
+    let again = w.create("alice", &[("roomType", "1"), ("invite", "bob")]).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.data()["token"], room["token"]);
-    let reverse = w
-        .create("bob", &[("roomType", "1"), ("invite", "alice")])
-        .await;
+    let reverse = w.create("bob", &[("roomType", "1"), ("invite", "alice")]).await;
     assert_eq!(reverse.status, StatusCode::OK);
     assert_eq!(reverse.data()["token"], room["token"]);
     assert_eq!(reverse.data()["name"], "alice");
@@ -285,25 +237,12 @@ async fn twenty_concurrent_one_to_one_creations_make_exactly_one_room() {
     let w = world().await;
     let w = &w;
     let answers = futures::future::join_all((0..20).map(|i| {
-        let (user, invite) = if i % 2 == 0 {
-            ("alice", "bob")
-        } else {
-            ("bob", "alice")
-        };
-        async move {
-            w.create(user, &[("roomType", "1"), ("invite", invite)])
-                .await
-        }
+        let (user, invite) = if i % 2 == 0 { ("alice", "bob") } else { ("bob", "alice") };
+        async move { w.create(user, &[("roomType", "1"), ("invite", invite)]).await }
     }))
     .await;
-    let created = answers
-        .iter()
-        .filter(|a| a.status == StatusCode::CREATED)
-        .count();
-    let found = answers
-        .iter()
-        .filter(|a| a.status == StatusCode::OK)
-        .count();
+    let created = answers.iter().filter(|a| a.status == StatusCode::CREATED).count();
+    let found = answers.iter().filter(|a| a.status == StatusCode::OK).count();
     assert_eq!(
         (created, found),
         (1, 19),
@@ -315,10 +254,7 @@ async fn twenty_concurrent_one_to_one_creations_make_exactly_one_room() {
 
     let keys = w.env.store().scan_keys().await.unwrap();
     let rooms = keys.iter().filter(|(_, sk)| sk == "ROOM").count();
-    let locks = keys
-        .iter()
-        .filter(|(pk, _)| pk.starts_with("PAIR#"))
-        .count();
+    let locks = keys.iter().filter(|(pk, _)| pk.starts_with("PAIR#")).count();
     assert_eq!((rooms, locks), (1, 1), "{keys:?}");
     for user in ["alice", "bob"] {
         assert_eq!(w.list(user).await.data().as_array().unwrap().len(), 1);
@@ -332,11 +268,7 @@ async fn inviting_a_group_adds_its_other_members_as_users() {
     let answer = w
         .create(
             "alice",
-            &[
-                ("roomType", "2"),
-                ("invite", "team"),
-                ("roomName", "ignored"),
-            ],
+            &[("roomType", "2"), ("invite", "team"), ("roomName", "ignored")],
         )
         .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
@@ -357,10 +289,7 @@ async fn inviting_a_group_adds_its_other_members_as_users() {
     assert_eq!(seen_by_bob.data()["participantType"], 3);
     let seen_by_carol = w.get("carol", token).await.data();
     assert_eq!(seen_by_carol["lastMessage"]["message"], "{actor} added you");
-    assert_eq!(
-        seen_by_carol["lastMessage"]["messageParameters"]["user"]["id"],
-        "carol"
-    );
+    assert_eq!(seen_by_carol["lastMessage"]["messageParameters"]["user"]["id"], "carol");
     let seen_by_alice = w.get("alice", token).await.data();
     assert_eq!(seen_by_alice["lastMessage"]["message"], "You added {user}");
 }
@@ -369,17 +298,13 @@ async fn inviting_a_group_adds_its_other_members_as_users() {
 async fn the_creator_need_not_be_a_group_member_and_unknown_groups_are_404() {
     let w = world().await;
     w.env.add_group("others", &["bob"]).await;
-    let answer = w
-        .create("alice", &[("roomType", "2"), ("invite", "others")])
-        .await;
+    let answer = w.create("alice", &[("roomType", "2"), ("invite", "others")]).await;
     assert_eq!(answer.status, StatusCode::CREATED);
     let participants = answer.data()["participants"].clone();
     assert_eq!(participants["alice"]["type"], 1);
     assert_eq!(participants["bob"]["type"], 3);
 
-    let missing = w
-        .create("alice", &[("roomType", "2"), ("invite", "nogroup")])
-        .await;
+    let missing = w.create("alice", &[("roomType", "2"), ("invite", "nogroup")]).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(w.list("alice").await.data().as_array().unwrap().len(), 1);
 }
@@ -387,10 +312,7 @@ async fn the_creator_need_not_be_a_group_member_and_unknown_groups_are_404() {
 #[tokio::test]
 async fn get_room_shows_participants_their_room_and_hides_it_from_others() {
     let w = world().await;
-    let token = token_of(
-        &w.create("alice", &[("roomType", "2"), ("roomName", "Team")])
-            .await,
-    );
+    let token = token_of(&w.create("alice", &[("roomType", "2"), ("roomName", "Team")]).await);
     let own = w.get("alice", &token).await;
     assert_eq!(own.status, StatusCode::OK);
     assert_eq!(own.data()["name"], "Team");
@@ -441,10 +363,7 @@ async fn public_rooms_show_outsiders_the_non_participant_view() {
         assert_eq!(room["participants"], json!([]));
         assert_eq!(room["lastMessage"], json!([]));
     }
-    let private = token_of(
-        &w.create("alice", &[("roomType", "2"), ("roomName", "Private")])
-            .await,
-    );
+    let private = token_of(&w.create("alice", &[("roomType", "2"), ("roomName", "Private")]).await);
     let hidden = w
         .client
         .call(Method::GET, &format!("{BASE}/room/{private}"))
@@ -474,10 +393,7 @@ async fn authentication_and_csrf_come_in_the_spec_order() {
         .json()
         .send()
         .await;
-    assert_eq!(
-        (wrong.status, wrong.statuscode()),
-        (StatusCode::UNAUTHORIZED, 997)
-    );
+    assert_eq!((wrong.status, wrong.statuscode()), (StatusCode::UNAUTHORIZED, 997));
     let unknown = w
         .client
         .call(Method::GET, &url)
@@ -485,10 +401,7 @@ async fn authentication_and_csrf_come_in_the_spec_order() {
         .json()
         .send()
         .await;
-    assert_eq!(
-        (unknown.status, unknown.statuscode()),
-        (StatusCode::UNAUTHORIZED, 997)
-    );
+    assert_eq!((unknown.status, unknown.statuscode()), (StatusCode::UNAUTHORIZED, 997));
     let other_users_password = w
         .client
         .call(Method::GET, &url)
@@ -538,17 +451,9 @@ async fn authentication_and_csrf_come_in_the_spec_order() {
 async fn answers_are_xml_by_default_and_json_on_request() {
     let w = world().await;
     let url = format!("{BASE}/room");
-    let xml = w
-        .client
-        .call(Method::GET, &url)
-        .user("alice", &w.alice)
-        .send()
-        .await;
+    let xml = w.client.call(Method::GET, &url).user("alice", &w.alice).send().await;
     assert_eq!(xml.status, StatusCode::OK);
-    assert_eq!(
-        xml.headers["content-type"],
-        "application/xml; charset=utf-8"
-    );
+    assert_eq!(xml.headers["content-type"], "application/xml; charset=utf-8");
     assert!(
         xml.body
             .starts_with("<?xml version=\"1.0\"?>\n<ocs>\n <meta>\n  <status>ok</status>"),
@@ -563,10 +468,7 @@ async fn answers_are_xml_by_default_and_json_on_request() {
         .user("alice", &w.alice)
         .send()
         .await;
-    assert_eq!(
-        by_query.headers["content-type"],
-        "application/json; charset=utf-8"
-    );
+    assert_eq!(by_query.headers["content-type"], "application/json; charset=utf-8");
     assert_eq!(by_query.data(), json!([]));
 
     let by_accept = w
@@ -576,10 +478,7 @@ async fn answers_are_xml_by_default_and_json_on_request() {
         .header("accept", "application/json, text/plain, */*")
         .send()
         .await;
-    assert_eq!(
-        by_accept.headers["content-type"],
-        "application/json; charset=utf-8"
-    );
+    assert_eq!(by_accept.headers["content-type"], "application/json; charset=utf-8");
 
     let by_form = w
         .client
@@ -665,22 +564,10 @@ async fn each_endpoint_stays_within_the_round_trip_budget() {
     let mut measure = Vec::new();
 
     for (label, form) in [
-        (
-            "POST /room group",
-            vec![("roomType", "2"), ("roomName", "Team")],
-        ),
-        (
-            "POST /room public",
-            vec![("roomType", "3"), ("roomName", "Open")],
-        ),
-        (
-            "POST /room from group",
-            vec![("roomType", "2"), ("invite", "team")],
-        ),
-        (
-            "POST /room one-to-one new",
-            vec![("roomType", "1"), ("invite", "bob")],
-        ),
+        ("POST /room group", vec![("roomType", "2"), ("roomName", "Team")]),
+        ("POST /room public", vec![("roomType", "3"), ("roomName", "Open")]),
+        ("POST /room from group", vec![("roomType", "2"), ("invite", "team")]),
+        ("POST /room one-to-one new", vec![("roomType", "1"), ("invite", "bob")]),
         (
             "POST /room one-to-one existing",
             vec![("roomType", "1"), ("invite", "bob")],
@@ -691,10 +578,7 @@ async fn each_endpoint_stays_within_the_round_trip_budget() {
         assert!(answer.status.is_success(), "{label}: {}", answer.body);
         measure.push((label, calls.snapshot()));
     }
-    let token = token_of(
-        &w.create("alice", &[("roomType", "2"), ("roomName", "X")])
-            .await,
-    );
+    let token = token_of(&w.create("alice", &[("roomType", "2"), ("roomName", "X")]).await);
     calls.reset();
     assert_eq!(w.get("alice", &token).await.status, StatusCode::OK);
     measure.push(("GET /room/{token}", calls.snapshot()));
@@ -712,11 +596,7 @@ async fn each_endpoint_stays_within_the_round_trip_budget() {
         assert!(stats.read_rounds <= 2, "{label}: {stats:?}");
         assert!(stats.write_rounds <= 3, "{label}: {stats:?}");
     }
-    let get = &measure
-        .iter()
-        .find(|(l, _)| *l == "GET /room/{token}")
-        .unwrap()
-        .1;
+    let get = &measure.iter().find(|(l, _)| *l == "GET /room/{token}").unwrap().1;
     assert_eq!(
         (get.read_rounds, get.write_rounds),
         (1, 0),

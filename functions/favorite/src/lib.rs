@@ -13,7 +13,7 @@ use talk::{ApiError, ApiRequest, App, Reply};
 
 /// Answers one API Gateway request.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = ApiRequest::new(request);
+    let request = app.request(request);
     let result = route(app, &request).await;
     app.respond(&request, result)
 }

@@ -12,7 +12,7 @@ use talk::{ApiError, ApiRequest, App, Reply};
 
 /// Answers one API Gateway request.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = ApiRequest::new(request);
+    let request = app.request(request);
     let result = route(app, &request).await;
     app.respond(&request, result)
 }
@@ -24,11 +24,10 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
             match request.method {
                 Method::POST => {
                     app.set_preferences(request, &token, |params| {
-                        let level =
-                            match NotificationLevel::from_code(params.required_int("level")?) {
-                                Some(level) if level != NotificationLevel::Default => level,
-                                _ => return Err(ApiError::bad_request("level must be 1, 2 or 3")),
-                            };
+                        let level = match NotificationLevel::from_code(params.required_int("level")?) {
+                            Some(level) if level != NotificationLevel::Default => level,
+                            _ => return Err(ApiError::bad_request("level must be 1, 2 or 3")),
+                        };
                         Ok(Preferences {
                             favorite: None,
                             level: Some(level),

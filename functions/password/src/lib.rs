@@ -13,7 +13,7 @@ use talk::{ApiError, ApiRequest, App, Reply};
 
 /// Answers one API Gateway request.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = ApiRequest::new(request);
+    let request = app.request(request);
     let result = route(app, &request).await;
     app.respond(&request, result)
 }
@@ -25,15 +25,9 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
             match request.method {
                 // The password is taken as sent: not trimmed (spec §6.8).
                 Method::PUT => {
-                    app.edit_room(
-                        request,
-                        &token,
-                        Callers::GuestsToo,
-                        Need::Moderator,
-                        |params, room| {
-                            moderation::set_password(room, &params.required_string("password")?)
-                        },
-                    )
+                    app.edit_room(request, &token, Callers::GuestsToo, Need::Moderator, |params, room| {
+                        moderation::set_password(room, &params.required_string("password")?)
+                    })
                     .await
                 }
                 _ => Err(ApiError::MethodNotAllowed),

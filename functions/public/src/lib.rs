@@ -14,7 +14,7 @@ use talk::{ApiError, ApiRequest, App, Reply};
 
 /// Answers one API Gateway request.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = ApiRequest::new(request);
+    let request = app.request(request);
     let result = route(app, &request).await;
     app.respond(&request, result)
 }
@@ -25,23 +25,15 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
             let token = RoomToken::from_path(token)?;
             match request.method {
                 Method::POST => {
-                    app.edit_room(
-                        request,
-                        &token,
-                        Callers::UsersOnly,
-                        Need::UserModerator,
-                        |_, room| moderation::make_public(room),
-                    )
+                    app.edit_room(request, &token, Callers::UsersOnly, Need::UserModerator, |_, room| {
+                        moderation::make_public(room)
+                    })
                     .await
                 }
                 Method::DELETE => {
-                    app.edit_room(
-                        request,
-                        &token,
-                        Callers::UsersOnly,
-                        Need::UserModerator,
-                        |_, room| moderation::make_private(room),
-                    )
+                    app.edit_room(request, &token, Callers::UsersOnly, Need::UserModerator, |_, room| {
+                        moderation::make_private(room)
+                    })
                     .await
                 }
                 _ => Err(ApiError::MethodNotAllowed),

@@ -21,7 +21,7 @@ use talk::{ApiError, ApiRequest, App, Reply};
 
 /// Answers one API Gateway request.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = ApiRequest::new(request);
+    let request = app.request(request);
     let result = route(app, &request).await;
     app.respond(&request, result)
 }
@@ -94,64 +94,36 @@ async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError>
             room.user_participant(&user.id),
             now(),
         ))),
-        Created::Existing(room) => Ok(Reply::ok(room_object(
-            &room,
-            room.user_participant(&user.id),
-            now(),
-        ))),
+        Created::Existing(room) => Ok(Reply::ok(room_object(&room, room.user_participant(&user.id), now()))),
     }
 }
 
 /// spec §6.3: one room, for a participant or (public rooms) anyone.
 async fn get_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    let (caller, room) = app
-        .room_and_caller(request, token, Callers::GuestsToo)
-        .await?;
+    let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
     let (room, viewer) = rooms::access(room.as_ref(), &caller)?;
     Ok(Reply::ok(room_object(room, viewer, now())))
 }
 
 /// spec §6.4: rename (moderators; guests may call).
-async fn rename_room(
-    app: &App,
-    request: &ApiRequest,
-    token: &RoomToken,
-) -> Result<Reply, ApiError> {
-    app.edit_room(
-        request,
-        token,
-        Callers::GuestsToo,
-        Need::Moderator,
-        |params, room| moderation::rename(room, &params.required_string("roomName")?),
-    )
+async fn rename_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
+    app.edit_room(request, token, Callers::GuestsToo, Need::Moderator, |params, room| {
+        moderation::rename(room, &params.required_string("roomName")?)
+    })
     .await
 }
 
 /// spec §6.5: delete the room with everything in it (moderators; guests may call).
-async fn delete_room(
-    app: &App,
-    request: &ApiRequest,
-    token: &RoomToken,
-) -> Result<Reply, ApiError> {
-    let (caller, room) = app
-        .room_and_caller(request, token, Callers::GuestsToo)
-        .await?;
+async fn delete_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
+    let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
     moderation::delete_room(&app.store, token, &caller, room).await?;
     Ok(Reply::done())
 }
 
 /// spec §6.6: lock or unlock (moderators; users only).
-async fn set_read_only(
-    app: &App,
-    request: &ApiRequest,
-    token: &RoomToken,
-) -> Result<Reply, ApiError> {
-    app.edit_room(
-        request,
-        token,
-        Callers::UsersOnly,
-        Need::Moderator,
-        |params, room| moderation::set_read_only(room, params.required_int("state")?),
-    )
+async fn set_read_only(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
+    app.edit_room(request, token, Callers::UsersOnly, Need::Moderator, |params, room| {
+        moderation::set_read_only(room, params.required_int("state")?)
+    })
     .await
 }

@@ -83,10 +83,7 @@ macro_rules! string_id {
 string_id!(UserId, "user id", is_account_id);
 string_id!(GroupId, "group id", is_account_id);
 string_id!(RoomToken, "room token", |value: &str| {
-    (4..=30).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    (4..=30).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 });
 
 impl RoomToken {
@@ -131,10 +128,7 @@ mod tests {
         for _ in 0..200 {
             let token = RoomToken::generate();
             assert_eq!(token.as_str().len(), 8);
-            assert!(
-                token.as_str().bytes().all(|b| TOKEN_ALPHABET.contains(&b)),
-                "{token}"
-            );
+            assert!(token.as_str().bytes().all(|b| TOKEN_ALPHABET.contains(&b)), "{token}");
             assert!(RoomToken::parse(token.as_str()).is_ok());
         }
         assert_ne!(RoomToken::generate(), RoomToken::generate());

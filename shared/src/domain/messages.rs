@@ -44,34 +44,15 @@ impl SystemEvent {
 
     /// The message recording this event, posted by a user at `timestamp` with id `id`.
     pub fn by_user(self, actor: &User, id: i64, timestamp: i64) -> Message {
-        self.message(
-            ActorType::Users,
-            actor.id.as_str(),
-            &actor.display_name,
-            id,
-            timestamp,
-        )
+        self.message(ActorType::Users, actor.id.as_str(), &actor.display_name, id, timestamp)
     }
 
     /// The message recording this event, posted by a participant (user or guest).
     pub fn by_participant(self, actor: &Participant, id: i64, timestamp: i64) -> Message {
-        self.message(
-            actor.actor_type,
-            &actor.actor_id,
-            &actor.display_name,
-            id,
-            timestamp,
-        )
+        self.message(actor.actor_type, &actor.actor_id, &actor.display_name, id, timestamp)
     }
 
-    fn message(
-        self,
-        actor_type: ActorType,
-        actor_id: &str,
-        actor_name: &str,
-        id: i64,
-        timestamp: i64,
-    ) -> Message {
+    fn message(self, actor_type: ActorType, actor_id: &str, actor_name: &str, id: i64, timestamp: i64) -> Message {
         let key = self.key().to_string();
         let (user, old_name, new_name) = match self {
             Self::ConversationRenamed { old, new } => (None, Some(old), Some(new)),

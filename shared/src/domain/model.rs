@@ -49,6 +49,36 @@ pub struct Room {
     pub pair: Vec<User>,
 }
 
+impl Room {
+    /// A room with nothing but its identity: no password, read-write, no lobby, no call, no
+    /// messages, version 1.
+    pub fn new(token: RoomToken, id: i64, room_type: RoomType, name: impl Into<String>) -> Self {
+        Self {
+            token,
+            id,
+            room_type,
+            name: name.into(),
+            password_hash: None,
+            read_only: 0,
+            lobby_state: 0,
+            lobby_timer: 0,
+            has_call: false,
+            last_activity: 0,
+            last_message: None,
+            last_message_id: 0,
+            version: 1,
+            pair: Vec::new(),
+        }
+    }
+
+    /// Records `message` as the room's newest.
+    pub fn record(&mut self, message: &Message) {
+        self.last_message_id = message.id;
+        self.last_activity = message.timestamp;
+        self.last_message = Some(message.clone());
+    }
+}
+
 /// One participant row of a room: a user or a guest session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

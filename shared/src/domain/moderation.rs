@@ -8,9 +8,7 @@ use crate::store::{RoomEdit, Store};
 
 use super::rooms::now;
 use super::secrets::room_password_hash;
-use super::{
-    Participant, ParticipantType, Room, RoomAggregate, RoomName, RoomToken, RoomType, SystemEvent,
-};
+use super::{Participant, ParticipantType, Room, RoomAggregate, RoomName, RoomToken, RoomType, SystemEvent};
 
 /// Attempts at committing a change before answering 503: each failed attempt means another
 /// change to the room committed in between.
@@ -62,10 +60,7 @@ pub fn authorize<'a>(
     let allowed = match need {
         Need::Participant => true,
         Need::Moderator => me.participant_type.is_moderator(),
-        Need::UserModerator => matches!(
-            me.participant_type,
-            ParticipantType::Owner | ParticipantType::Moderator
-        ),
+        Need::UserModerator => matches!(me.participant_type, ParticipantType::Owner | ParticipantType::Moderator),
     };
     if allowed {
         Ok((room, me))
@@ -95,9 +90,7 @@ pub async fn edit_room(
         let mut room = edit.room;
         let message = edit.event.map(|event| {
             let message = event.by_participant(me, aggregate.room.last_message_id + 1, now());
-            room.last_message_id = message.id;
-            room.last_activity = message.timestamp;
-            room.last_message = Some(message.clone());
+            room.record(&message);
             message
         });
         room.version = aggregate.room.version + 1;
@@ -144,9 +137,7 @@ pub async fn delete_room(
 pub fn rename(aggregate: &RoomAggregate, raw_name: &str) -> Result<Option<Edit>, ApiError> {
     let room = &aggregate.room;
     if room.room_type == RoomType::OneToOne {
-        return Err(ApiError::bad_request(
-            "One-to-one conversations cannot be renamed",
-        ));
+        return Err(ApiError::bad_request("One-to-one conversations cannot be renamed"));
     }
     let name = RoomName::parse(raw_name)?.into_string();
     if name == room.name {
@@ -172,9 +163,7 @@ pub fn set_read_only(aggregate: &RoomAggregate, state: i64) -> Result<Option<Edi
         return Ok(None);
     }
     if room.room_type == RoomType::OneToOne {
-        return Err(ApiError::bad_request(
-            "One-to-one conversations cannot be locked",
-        ));
+        return Err(ApiError::bad_request("One-to-one conversations cannot be locked"));
     }
     let event = match state {
         0 => SystemEvent::ReadOnlyOff,
@@ -188,9 +177,7 @@ pub fn set_read_only(aggregate: &RoomAggregate, state: i64) -> Result<Option<Edi
 pub fn make_public(aggregate: &RoomAggregate) -> Result<Option<Edit>, ApiError> {
     match aggregate.room.room_type {
         RoomType::Public => Ok(None),
-        RoomType::OneToOne => Err(ApiError::bad_request(
-            "One-to-one conversations cannot be made public",
-        )),
+        RoomType::OneToOne => Err(ApiError::bad_request("One-to-one conversations cannot be made public")),
         _ => Ok(Some(Edit::new(
             &aggregate.room,
             |room| room.room_type = RoomType::Public,
@@ -204,9 +191,7 @@ pub fn make_public(aggregate: &RoomAggregate) -> Result<Option<Edit>, ApiError> 
 pub fn make_private(aggregate: &RoomAggregate) -> Result<Option<Edit>, ApiError> {
     match aggregate.room.room_type {
         RoomType::Group => Ok(None),
-        RoomType::OneToOne => Err(ApiError::bad_request(
-            "One-to-one conversations cannot be made private",
-        )),
+        RoomType::OneToOne => Err(ApiError::bad_request("One-to-one conversations cannot be made private")),
         _ => {
             let mut edit = Edit::new(
                 &aggregate.room,
@@ -259,20 +244,9 @@ mod tests {
         };
         RoomAggregate {
             room: Room {
-                token: RoomToken::parse("abcdefgh").unwrap(),
-                id: 1,
-                room_type,
-                name: name.into(),
-                password_hash: None,
-                read_only: 0,
-                lobby_state: 0,
-                lobby_timer: 0,
-                has_call: false,
-                last_activity: 0,
-                last_message: None,
                 last_message_id: 1,
                 version: 3,
-                pair: Vec::new(),
+                ..Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, name)
             },
             participants: vec![Participant::user(&owner, ParticipantType::Owner)],
         }
@@ -292,8 +266,7 @@ mod tests {
             id: UserId::parse("bob").unwrap(),
             display_name: "Bob".into(),
         };
-        room.participants
-            .push(Participant::user(&bob, ParticipantType::User));
+        room.participants.push(Participant::user(&bob, ParticipantType::User));
         assert_eq!(
             authorize(Some(&room), &caller("carol"), Need::Participant).unwrap_err(),
             ApiError::NotFound
@@ -339,15 +312,9 @@ mod tests {
             Ok(None),
             "unchanged state wins over one-to-one"
         );
-        assert!(matches!(
-            set_read_only(&one_to_one, 1),
-            Err(ApiError::BadRequest(_))
-        ));
+        assert!(matches!(set_read_only(&one_to_one, 1), Err(ApiError::BadRequest(_))));
         let group = aggregate(RoomType::Group, "Team");
-        assert!(matches!(
-            set_read_only(&group, 2),
-            Err(ApiError::BadRequest(_))
-        ));
+        assert!(matches!(set_read_only(&group, 2), Err(ApiError::BadRequest(_))));
         assert_eq!(
             set_read_only(&group, 1).unwrap().unwrap().event,
             Some(SystemEvent::ReadOnly)
@@ -376,14 +343,10 @@ mod tests {
             set_password(&aggregate(RoomType::Group, "x"), "pw"),
             Err(ApiError::Forbidden)
         );
-        let set = set_password(&aggregate(RoomType::Public, "x"), "pw")
-            .unwrap()
-            .unwrap();
+        let set = set_password(&aggregate(RoomType::Public, "x"), "pw").unwrap().unwrap();
         assert!(set.room.password_hash.is_some());
         assert_eq!(set.event, Some(SystemEvent::PasswordSet));
-        let removed = set_password(&aggregate(RoomType::Public, "x"), "")
-            .unwrap()
-            .unwrap();
+        let removed = set_password(&aggregate(RoomType::Public, "x"), "").unwrap().unwrap();
         assert_eq!(
             (removed.room.password_hash, removed.event),
             (None, Some(SystemEvent::PasswordRemoved))

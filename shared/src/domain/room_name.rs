@@ -42,10 +42,7 @@ mod tests {
     #[test]
     fn trims_ascii_whitespace_only() {
         assert_eq!(RoomName::parse(" \t name \n").unwrap().as_str(), "name");
-        assert_eq!(
-            RoomName::parse("\u{a0}x\u{a0}").unwrap().as_str(),
-            "\u{a0}x\u{a0}"
-        );
+        assert_eq!(RoomName::parse("\u{a0}x\u{a0}").unwrap().as_str(), "\u{a0}x\u{a0}");
     }
 
     #[test]

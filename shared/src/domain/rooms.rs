@@ -6,8 +6,8 @@ use crate::request::Params;
 use crate::store::{CreateOutcome, Store};
 
 use super::{
-    GroupId, Message, MessageUser, Participant, ParticipantType, Room, RoomAggregate, RoomName,
-    RoomToken, RoomType, SystemEvent, User, UserId,
+    GroupId, Message, MessageUser, Participant, ParticipantType, Room, RoomAggregate, RoomName, RoomToken, RoomType,
+    SystemEvent, User, UserId,
 };
 
 /// Counter that numbers rooms (`id` of the room object).
@@ -90,9 +90,7 @@ impl CreateRequest {
         let room_name = params.string("roomName")?.unwrap_or_default();
         match RoomType::from_code(room_type) {
             Some(RoomType::OneToOne) => Ok(Self::OneToOne { invite }),
-            Some(RoomType::Group) if !invite.is_empty() => {
-                Ok(Self::GroupFromGroup { group: invite })
-            }
+            Some(RoomType::Group) if !invite.is_empty() => Ok(Self::GroupFromGroup { group: invite }),
             Some(room_type @ (RoomType::Group | RoomType::Public)) => Ok(Self::Named {
                 room_type,
                 name: RoomName::parse(&room_name),
@@ -102,11 +100,7 @@ impl CreateRequest {
     }
 
     /// The reads the creation depends on, for the user the credentials name.
-    pub async fn facts(
-        &self,
-        store: &Store,
-        caller: Option<&UserId>,
-    ) -> Result<CreateFacts, ApiError> {
+    pub async fn facts(&self, store: &Store, caller: Option<&UserId>) -> Result<CreateFacts, ApiError> {
         match self {
             Self::OneToOne { invite } => {
                 let (Ok(invite), Some(caller)) = (UserId::parse(invite.as_str()), caller) else {
@@ -115,8 +109,7 @@ impl CreateRequest {
                         existing: None,
                     });
                 };
-                let (invited, existing) =
-                    tokio::try_join!(store.get_user(&invite), store.pair_room(caller, &invite))?;
+                let (invited, existing) = tokio::try_join!(store.get_user(&invite), store.pair_room(caller, &invite))?;
                 Ok(CreateFacts::OneToOne { invited, existing })
             }
             Self::GroupFromGroup { group } => {
@@ -174,16 +167,7 @@ pub async fn create(
                     .filter(|m| m.id != caller.id)
                     .map(|m| Participant::user(m, ParticipantType::User)),
             );
-            insert(
-                store,
-                caller,
-                RoomType::Group,
-                group,
-                participants,
-                Vec::new(),
-                caller,
-            )
-            .await
+            insert(store, caller, RoomType::Group, group, participants, Vec::new(), caller).await
         }
         (CreateRequest::Named { room_type, name }, _) => {
             let name = name?.into_string();
@@ -236,21 +220,12 @@ async fn insert(
         .map(|(event, id)| event.by_user(creator, id, timestamp))
         .collect();
     let mut room = Room {
-        token: RoomToken::generate(),
-        id,
-        room_type,
-        name,
-        password_hash: None,
-        read_only: 0,
-        lobby_state: 0,
-        lobby_timer: 0,
-        has_call: false,
-        last_activity: timestamp,
-        last_message: messages.last().cloned(),
-        last_message_id: messages.len() as i64,
-        version: 1,
         pair,
+        ..Room::new(RoomToken::generate(), id, room_type, name)
     };
+    if let Some(last) = messages.last() {
+        room.record(last);
+    }
     let mut aggregate = RoomAggregate {
         room: room.clone(),
         participants,
@@ -275,12 +250,7 @@ async fn insert(
 
 /// The existing one-to-one room of a pair, with whoever had left it added back as owner
 /// (spec §6.2 step 2, §7.3).
-async fn reopen_one_to_one(
-    store: &Store,
-    token: &RoomToken,
-    a: &User,
-    b: &User,
-) -> Result<RoomAggregate, ApiError> {
+async fn reopen_one_to_one(store: &Store, token: &RoomToken, a: &User, b: &User) -> Result<RoomAggregate, ApiError> {
     let mut room = store.load_room(token).await?.ok_or_else(|| {
         tracing::error!(%token, "one-to-one lock points at a missing room");
         ApiError::Internal

@@ -85,25 +85,15 @@ mod tests {
             app_password_hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert!(hashes_match(
-            &app_password_hash("x"),
-            &app_password_hash("x")
-        ));
-        assert!(!hashes_match(
-            &app_password_hash("x"),
-            &app_password_hash("y")
-        ));
+        assert!(hashes_match(&app_password_hash("x"), &app_password_hash("x")));
+        assert!(!hashes_match(&app_password_hash("x"), &app_password_hash("y")));
     }
 
     #[test]
     fn room_passwords_are_salted_argon2id() {
         let hash = room_password_hash("correct horse");
         assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert_ne!(
-            hash,
-            room_password_hash("correct horse"),
-            "every hash has its own salt"
-        );
+        assert_ne!(hash, room_password_hash("correct horse"), "every hash has its own salt");
         assert!(room_password_matches("correct horse", &hash));
         assert!(!room_password_matches("wrong", &hash));
         assert!(!room_password_matches("correct horse", "not a hash"));

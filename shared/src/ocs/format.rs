@@ -21,12 +21,7 @@ impl Format {
     /// parameters and an `application/` prefix are dropped (spec §3.2).
     pub fn from_accept(accept: &str) -> Option<Self> {
         accept.split(',').find_map(|part| {
-            let media = part
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
+            let media = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
             let media = media.strip_prefix("application/").unwrap_or(&media);
             Self::from_param(media)
         })
@@ -54,14 +49,8 @@ mod tests {
 
     #[test]
     fn format_parameter_wins_over_accept() {
-        assert_eq!(
-            Format::negotiate(Some("json"), Some("application/xml")),
-            Format::Json
-        );
-        assert_eq!(
-            Format::negotiate(Some("xml"), Some("application/json")),
-            Format::Xml
-        );
+        assert_eq!(Format::negotiate(Some("json"), Some("application/xml")), Format::Json);
+        assert_eq!(Format::negotiate(Some("xml"), Some("application/json")), Format::Xml);
     }
 
     #[test]

@@ -52,8 +52,7 @@ pub fn render_reply(reply: Reply, format: Format, envelope: Envelope) -> Respons
         Envelope::V2 => (reply.status, reply.status.as_u16()),
         Envelope::V1 => (StatusCode::OK, 100),
     };
-    let mut response =
-        envelope_response(http_status, statuscode, "OK", reply.data, format, envelope);
+    let mut response = envelope_response(http_status, statuscode, "OK", reply.data, format, envelope);
     for (name, value) in reply.headers {
         response.headers_mut().append(name, value);
     }
@@ -69,9 +68,7 @@ pub fn render_error(error: &ApiError, format: Format, envelope: Envelope) -> Res
             Some("application/json"),
             json!({"message": error.to_string()}).to_string(),
         ),
-        ApiError::MethodNotAllowed => {
-            plain_response(StatusCode::METHOD_NOT_ALLOWED, None, String::new())
-        }
+        ApiError::MethodNotAllowed => plain_response(StatusCode::METHOD_NOT_ALLOWED, None, String::new()),
         _ => {
             let http_status = match envelope {
                 Envelope::V2 => error.status(),
@@ -79,14 +76,7 @@ pub fn render_error(error: &ApiError, format: Format, envelope: Envelope) -> Res
                 Envelope::V1 => StatusCode::OK,
             };
             let message = error.to_string();
-            envelope_response(
-                http_status,
-                error.ocs_status(),
-                &message,
-                json!([]),
-                format,
-                envelope,
-            )
+            envelope_response(http_status, error.ocs_status(), &message, json!([]), format, envelope)
         }
     }
 }
@@ -104,10 +94,7 @@ fn envelope_response(
         Envelope::V1 => statuscode == 100,
     };
     let mut meta = serde_json::Map::new();
-    meta.insert(
-        "status".into(),
-        json!(if success { "ok" } else { "failure" }),
-    );
+    meta.insert("status".into(), json!(if success { "ok" } else { "failure" }));
     meta.insert("statuscode".into(), json!(statuscode));
     meta.insert("message".into(), json!(message));
     if envelope == Envelope::V1 {
@@ -129,16 +116,8 @@ fn envelope_response(
     }
 }
 
-fn plain_response(
-    status: StatusCode,
-    content_type: Option<&'static str>,
-    body: String,
-) -> Response<Body> {
-    let mut response = Response::new(if body.is_empty() {
-        Body::Empty
-    } else {
-        Body::Text(body)
-    });
+fn plain_response(status: StatusCode, content_type: Option<&'static str>, body: String) -> Response<Body> {
+    let mut response = Response::new(if body.is_empty() { Body::Empty } else { Body::Text(body) });
     *response.status_mut() = status;
     if let Some(content_type) = content_type {
         response
@@ -163,10 +142,7 @@ mod tests {
     fn v2_success_envelope_in_json() {
         let response = render_reply(Reply::created(json!({"a": 1})), Format::Json, Envelope::V2);
         assert_eq!(response.status(), StatusCode::CREATED);
-        assert_eq!(
-            response.headers()[CONTENT_TYPE],
-            "application/json; charset=utf-8"
-        );
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json; charset=utf-8");
         assert_eq!(
             body_json(&response),
             json!({"ocs": {"meta": {"status": "ok", "statuscode": 201, "message": "OK"}, "data": {"a": 1}}})
@@ -181,10 +157,7 @@ mod tests {
             let body = body_json(&response);
             assert_eq!(body["ocs"]["meta"]["statuscode"], 997);
             assert_eq!(body["ocs"]["meta"]["status"], "failure");
-            assert_eq!(
-                body["ocs"]["meta"]["message"],
-                "Current user is not logged in"
-            );
+            assert_eq!(body["ocs"]["meta"]["message"], "Current user is not logged in");
             assert_eq!(body["ocs"]["data"], json!([]));
         }
     }
@@ -194,10 +167,7 @@ mod tests {
         let response = render_error(&ApiError::CsrfCheckFailed, Format::Xml, Envelope::V2);
         assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
         assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
-        assert_eq!(
-            body_json(&response),
-            json!({"message": "CSRF check failed"})
-        );
+        assert_eq!(body_json(&response), json!({"message": "CSRF check failed"}));
     }
 
     #[test]
@@ -222,15 +192,9 @@ mod tests {
 
     #[test]
     fn reply_headers_are_sent() {
-        let reply = Reply::done().with_header(
-            HeaderName::from_static("x-test"),
-            HeaderValue::from_static("1"),
-        );
+        let reply = Reply::done().with_header(HeaderName::from_static("x-test"), HeaderValue::from_static("1"));
         let response = render_reply(reply, Format::Xml, Envelope::V2);
         assert_eq!(response.headers()["x-test"], "1");
-        assert_eq!(
-            response.headers()[CONTENT_TYPE],
-            "application/xml; charset=utf-8"
-        );
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/xml; charset=utf-8");
     }
 }

@@ -18,8 +18,7 @@ pub fn to_xml_document(document: &Value) -> String {
         }
         other => write_value(&mut writer, "ocs", other),
     }
-    let mut text =
-        String::from_utf8(writer.into_inner()).expect("the writer only receives UTF-8 text");
+    let mut text = String::from_utf8(writer.into_inner()).expect("the writer only receives UTF-8 text");
     text.push('\n');
     text
 }
@@ -31,9 +30,7 @@ fn write_value(writer: &mut Writer<Vec<u8>>, name: &str, value: &Value) {
         Value::Bool(false) => write_text(writer, name, ""),
         Value::Number(number) => write_text(writer, name, &number.to_string()),
         Value::String(text) => write_text(writer, name, &xml_safe(text)),
-        Value::Array(items) if items.is_empty() => {
-            write(writer, Event::Empty(BytesStart::new(name)))
-        }
+        Value::Array(items) if items.is_empty() => write(writer, Event::Empty(BytesStart::new(name))),
         Value::Object(map) if map.is_empty() => write(writer, Event::Empty(BytesStart::new(name))),
         Value::Array(items) => {
             write(writer, Event::Start(BytesStart::new(name)));
@@ -59,39 +56,25 @@ fn write_text(writer: &mut Writer<Vec<u8>>, name: &str, text: &str) {
 }
 
 fn write(writer: &mut Writer<Vec<u8>>, event: Event<'_>) {
-    writer
-        .write_event(event)
-        .expect("writing to a Vec cannot fail");
+    writer.write_event(event).expect("writing to a Vec cannot fail");
 }
 
 /// A map key as an element name: itself if it is a plain XML name, else `element`.
 fn element_name(key: &str) -> &str {
     let mut chars = key.chars();
-    let valid_start = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let valid_start = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     let valid_rest = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if valid_start && valid_rest {
-        key
-    } else {
-        "element"
-    }
+    if valid_start && valid_rest { key } else { "element" }
 }
 
 /// Replaces characters XML 1.0 cannot carry at all (most control characters) with U+FFFD, so
 /// every document we send is well-formed whatever a user typed.
 fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
-    };
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'));
     if text.chars().all(allowed) {
         std::borrow::Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(
-            text.chars()
-                .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
-                .collect(),
-        )
+        std::borrow::Cow::Owned(text.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
     }
 }
 
@@ -124,10 +107,7 @@ mod tests {
     fn escapes_text_and_replaces_invalid_names_and_characters() {
         let doc = json!({"ocs": {"data": {"1abc": "<&>\"'", "a b": "x\u{1}y"}}});
         let xml = to_xml_document(&doc);
-        assert!(
-            xml.contains("<element>&lt;&amp;&gt;&quot;&apos;</element>"),
-            "{xml}"
-        );
+        assert!(xml.contains("<element>&lt;&amp;&gt;&quot;&apos;</element>"), "{xml}");
         assert!(xml.contains("<element>x\u{FFFD}y</element>"), "{xml}");
     }
 

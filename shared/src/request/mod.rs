@@ -26,6 +26,9 @@ pub struct ApiRequest {
     pub format: Format,
     query_format: Option<Format>,
     headers: HeaderMap,
+    /// When the request arrived and how many store calls had been made by then, for the
+    /// request's log line.
+    pub(crate) started: (std::time::Instant, usize),
     params: Result<Params, ApiError>,
 }
 
@@ -46,18 +49,13 @@ impl ApiRequest {
             _ => &[],
         };
         let params = Params::parse(query, content_type, body);
-        let query_format = Params::parse(query, None, &[])
-            .ok()
-            .and_then(|p| p.format_name());
+        let query_format = Params::parse(query, None, &[]).ok().and_then(|p| p.format_name());
         let format_param = match &params {
             Ok(params) => params.format_name(),
             Err(_) => query_format.clone(),
         };
         let query_format = query_format.as_deref().and_then(Format::from_param);
-        let accept = parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok());
+        let accept = parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok());
         let format = Format::negotiate(format_param.as_deref(), accept);
         let (envelope, route) = match spreed_route(parts.uri.path()) {
             Some((envelope, route)) => (envelope, Some(route.to_string())),
@@ -71,6 +69,7 @@ impl ApiRequest {
             query_format,
             headers: parts.headers,
             params,
+            started: (std::time::Instant::now(), 0),
         }
     }
 
@@ -95,25 +94,17 @@ impl ApiRequest {
 
     /// The `OCS-APIRequest: true` check (spec §2.1).
     pub fn require_ocs_header(&self) -> Result<(), ApiError> {
-        let sent = self.headers.get_all("ocs-apirequest").iter().any(|value| {
-            value
-                .to_str()
-                .is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        });
-        if sent {
-            Ok(())
-        } else {
-            Err(ApiError::CsrfCheckFailed)
-        }
+        let sent = self
+            .headers
+            .get_all("ocs-apirequest")
+            .iter()
+            .any(|value| value.to_str().is_ok_and(|v| v.trim().eq_ignore_ascii_case("true")));
+        if sent { Ok(()) } else { Err(ApiError::CsrfCheckFailed) }
     }
 
     /// The Basic credentials of the `Authorization` header, if it carries well-formed ones.
     pub fn basic_credentials(&self) -> Option<BasicCredentials> {
-        let header = self
-            .headers
-            .get(http::header::AUTHORIZATION)?
-            .to_str()
-            .ok()?;
+        let header = self.headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
         BasicCredentials::parse(header)
     }
 

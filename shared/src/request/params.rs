@@ -18,19 +18,10 @@ impl Params {
         let mut params = Map::new();
         insert_form(&mut params, query.as_bytes());
         if body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::bad_request(
-                "The request body is larger than 1 MiB",
-            ));
+            return Err(ApiError::bad_request("The request body is larger than 1 MiB"));
         }
         let essence = content_type
-            .map(|value| {
-                value
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
+            .map(|value| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
             .unwrap_or_default();
         match essence.as_str() {
             "application/x-www-form-urlencoded" => insert_form(&mut params, body),
@@ -47,10 +38,7 @@ impl Params {
 
     /// The `format` parameter, if it is text.
     pub fn format_name(&self) -> Option<String> {
-        self.0
-            .get("format")
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        self.0.get("format").and_then(Value::as_str).map(str::to_string)
     }
 
     fn present(&self, name: &str) -> Option<&Value> {
@@ -83,9 +71,7 @@ impl Params {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.clone())),
             Some(Value::Number(number)) => Ok(Some(number.to_string())),
-            Some(_) => Err(ApiError::bad_request(format!(
-                "Parameter {name} must be a string"
-            ))),
+            Some(_) => Err(ApiError::bad_request(format!("Parameter {name} must be a string"))),
         }
     }
 
@@ -131,12 +117,7 @@ mod tests {
         .unwrap();
         assert_eq!(params.string("a").unwrap().as_deref(), Some("query"));
         assert_eq!(params.string("b").unwrap().as_deref(), Some("form"));
-        let params = parse(
-            "a=query",
-            Some("application/json; charset=utf-8"),
-            r#"{"a":"json"}"#,
-        )
-        .unwrap();
+        let params = parse("a=query", Some("application/json; charset=utf-8"), r#"{"a":"json"}"#).unwrap();
         assert_eq!(params.string("a").unwrap().as_deref(), Some("json"));
     }
 
@@ -152,16 +133,10 @@ mod tests {
         assert_eq!(params.int("neg").unwrap(), Some(-2));
         assert_eq!(params.int("n").unwrap(), Some(2));
         for name in ["bad", "empty", "f", "b"] {
-            assert!(
-                matches!(params.int(name), Err(ApiError::BadRequest(_))),
-                "{name}"
-            );
+            assert!(matches!(params.int(name), Err(ApiError::BadRequest(_))), "{name}");
         }
         assert_eq!(params.int("missing").unwrap(), None);
-        assert!(matches!(
-            params.required_int("missing"),
-            Err(ApiError::BadRequest(_))
-        ));
+        assert!(matches!(params.required_int("missing"), Err(ApiError::BadRequest(_))));
     }
 
     #[test]
@@ -198,21 +173,12 @@ mod tests {
                 .as_deref(),
             Some("1")
         );
-        assert_eq!(
-            parse("", Some("text/plain"), "a=1")
-                .unwrap()
-                .string("a")
-                .unwrap(),
-            None
-        );
+        assert_eq!(parse("", Some("text/plain"), "a=1").unwrap().string("a").unwrap(), None);
     }
 
     #[test]
     fn form_values_are_percent_decoded() {
         let params = parse("roomName=Hello%20W%C3%B6rld+x", None, "").unwrap();
-        assert_eq!(
-            params.string("roomName").unwrap().as_deref(),
-            Some("Hello Wörld x")
-        );
+        assert_eq!(params.string("roomName").unwrap().as_deref(), Some("Hello Wörld x"));
     }
 }

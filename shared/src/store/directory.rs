@@ -1,13 +1,11 @@
 //! Users, groups and app passwords: the directory the admin tool writes and requests read
 //! (authentication, invitations).
 
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 
-use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
+use super::items::{from_item, key, string_attr, to_item, with_gsi1};
 use super::keys::{
-    APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, GSI1, MEMBER_PREFIX, USER_SK, app_password_sk,
-    group_pk, member_sk, user_pk,
+    APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, MEMBER_PREFIX, USER_SK, app_password_sk, group_pk, member_sk, user_pk,
 };
 use super::{Store, StoreError};
 use crate::domain::secrets::{app_password_hash, hashes_match};
@@ -28,12 +26,6 @@ pub enum DirectoryError {
     UnknownAppPassword(UserId, String),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<aws_sdk_dynamodb::error::BuildError> for DirectoryError {
-    fn from(error: aws_sdk_dynamodb::error::BuildError) -> Self {
-        Self::Store(error.into())
-    }
 }
 
 /// The stored form of an app password: only the hash of the secret.
@@ -58,67 +50,13 @@ struct GroupItem {
     id: GroupId,
 }
 
-fn condition_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &E) -> bool {
-    error.code() == Some("ConditionalCheckFailedException")
-}
-
 impl Store {
-    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pk, sk)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item)
-    }
-
-    /// Every item under `pk` whose `sk` starts with `prefix` (all of them for `""`).
-    async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .expression_attribute_values(":pk", s(pk));
-        query = if prefix.is_empty() {
-            query.key_condition_expression("pk = :pk")
-        } else {
-            query
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":prefix", s(prefix))
-        };
-        Ok(query
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?)
-    }
-
-    async fn delete_key(&self, pk: String, sk: String) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pk, sk)))
-            .send()
-            .await?;
-        Ok(())
-    }
-
     /// Checks Basic credentials: the user exists and the secret is one of their app passwords.
     /// Both reads run concurrently; one sequential round trip.
-    pub async fn authenticate(
-        &self,
-        user: &UserId,
-        secret: &str,
-    ) -> Result<Option<User>, StoreError> {
+    pub async fn authenticate(&self, user: &UserId, secret: &str) -> Result<Option<User>, StoreError> {
         let hash = app_password_hash(secret);
         let password_sk = app_password_sk(&hash);
-        let (password, account) =
-            tokio::try_join!(self.get(user_pk(user), &password_sk), self.get_user(user))?;
+        let (password, account) = tokio::try_join!(self.get(user_pk(user), &password_sk), self.get_user(user))?;
         let matches = password
             .as_ref()
             .and_then(|item| string_attr(item, "secretHash"))
@@ -128,28 +66,15 @@ impl Store {
 
     /// A user account, if it exists.
     pub async fn get_user(&self, user: &UserId) -> Result<Option<User>, StoreError> {
-        self.get(user_pk(user), USER_SK)
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get(user_pk(user), USER_SK).await?.map(from_item).transpose()
     }
 
     /// Creates a user account.
     pub async fn add_user(&self, user: &User) -> Result<(), DirectoryError> {
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(user, user_pk(&user.id), USER_SK)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if error.as_service_error().is_some_and(condition_failed) => {
-                Err(DirectoryError::UserExists(user.id.clone()))
-            }
-            Err(error) => Err(StoreError::from(error).into()),
+        if self.put_new(to_item(user, user_pk(&user.id), USER_SK)?).await? {
+            Ok(())
+        } else {
+            Err(DirectoryError::UserExists(user.id.clone()))
         }
     }
 
@@ -160,72 +85,37 @@ impl Store {
             return Err(DirectoryError::UnknownUser(user.clone()));
         }
         for item in self
-            .query_prefix(user_pk(user), APP_PASSWORD_PREFIX)
+            .query_partition(user_pk(user), APP_PASSWORD_PREFIX, Some("sk"))
             .await?
         {
             if let Some(sk) = string_attr(&item, "sk") {
                 self.delete_key(user_pk(user), sk.to_string()).await?;
             }
         }
-        for group in self.user_groups(user).await? {
-            self.delete_key(group_pk(&group), member_sk(user)).await?;
+        for item in self.query_index(user_pk(user), GROUP_PREFIX).await? {
+            if let Some(group) = string_attr(&item, "gsi1sk") {
+                self.delete_key(group.to_string(), member_sk(user)).await?;
+            }
         }
         self.delete_key(user_pk(user), USER_SK.to_string()).await?;
         Ok(())
     }
 
-    async fn user_groups(&self, user: &UserId) -> Result<Vec<GroupId>, StoreError> {
-        let items: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
-            .expression_attribute_values(":pk", s(user_pk(user)))
-            .expression_attribute_values(":prefix", s(GROUP_PREFIX))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
-        Ok(items
-            .iter()
-            .filter_map(|item| {
-                string_attr(item, "gsi1sk")?
-                    .strip_prefix(GROUP_PREFIX)
-                    .map(GroupId::parse)
-            })
-            .filter_map(Result::ok)
-            .collect())
-    }
-
     /// Creates a group.
     pub async fn add_group(&self, group: &GroupId) -> Result<(), DirectoryError> {
-        let item = to_item(&GroupItem { id: group.clone() }, group_pk(group), GROUP_SK)?;
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if error.as_service_error().is_some_and(condition_failed) => {
-                Err(DirectoryError::GroupExists(group.clone()))
-            }
-            Err(error) => Err(StoreError::from(error).into()),
+        if self
+            .put_new(to_item(&GroupItem { id: group.clone() }, group_pk(group), GROUP_SK)?)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DirectoryError::GroupExists(group.clone()))
         }
     }
 
     /// Adds a user to a group (idempotent); the member row carries the user's display name so
     /// inviting a group needs no further reads.
-    pub async fn add_group_member(
-        &self,
-        group: &GroupId,
-        user: &UserId,
-    ) -> Result<(), DirectoryError> {
+    pub async fn add_group_member(&self, group: &GroupId, user: &UserId) -> Result<(), DirectoryError> {
         let account = self
             .get_user(user)
             .await?
@@ -235,45 +125,15 @@ impl Store {
             user_pk(user),
             group_pk(group),
         );
-        let group_exists = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(group_pk(group), GROUP_SK)))
-            .condition_expression("attribute_exists(pk)")
-            .build()?;
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(member))
-            .build()?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .condition_check(group_exists)
-                    .build(),
-            )
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
-            {
-                Err(DirectoryError::UnknownGroup(group.clone()))
-            }
-            Err(error) => Err(StoreError::from(error).into()),
+        if self.put_if_exists(key(group_pk(group), GROUP_SK), member).await? {
+            Ok(())
+        } else {
+            Err(DirectoryError::UnknownGroup(group.clone()))
         }
     }
 
     /// Removes a user from a group.
-    pub async fn remove_group_member(
-        &self,
-        group: &GroupId,
-        user: &UserId,
-    ) -> Result<(), DirectoryError> {
+    pub async fn remove_group_member(&self, group: &GroupId, user: &UserId) -> Result<(), DirectoryError> {
         if self.get(group_pk(group), GROUP_SK).await?.is_none() {
             return Err(DirectoryError::UnknownGroup(group.clone()));
         }
@@ -284,10 +144,9 @@ impl Store {
     /// The members of a group with their display names, or `None` if the group does not exist.
     /// One Query.
     pub async fn group_members(&self, group: &GroupId) -> Result<Option<Vec<User>>, StoreError> {
-        let items = self.query_prefix(group_pk(group), "").await?;
         let mut exists = false;
         let mut members = Vec::new();
-        for item in items {
+        for item in self.query_partition(group_pk(group), "", None).await? {
             match string_attr(&item, "sk") {
                 Some(GROUP_SK) => exists = true,
                 Some(sk) if sk.starts_with(MEMBER_PREFIX) => members.push(from_item(item)?),
@@ -312,53 +171,21 @@ impl Store {
             secret_hash: hash.clone(),
             created: now,
         };
-        let user_exists = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(user_pk(user), USER_SK)))
-            .condition_expression("attribute_exists(pk)")
-            .build()?;
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(to_item(
-                &record,
-                user_pk(user),
-                app_password_sk(&hash),
-            )?))
-            .build()?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .condition_check(user_exists)
-                    .build(),
-            )
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
-            {
-                Err(DirectoryError::UnknownUser(user.clone()))
-            }
-            Err(error) => Err(StoreError::from(error).into()),
+        let item = to_item(&record, user_pk(user), app_password_sk(&hash))?;
+        if self.put_if_exists(key(user_pk(user), USER_SK), item).await? {
+            Ok(())
+        } else {
+            Err(DirectoryError::UnknownUser(user.clone()))
         }
     }
 
     /// A user's app passwords, oldest first.
-    pub async fn app_passwords(
-        &self,
-        user: &UserId,
-    ) -> Result<Vec<AppPasswordInfo>, DirectoryError> {
+    pub async fn app_passwords(&self, user: &UserId) -> Result<Vec<AppPasswordInfo>, DirectoryError> {
         if self.get_user(user).await?.is_none() {
             return Err(DirectoryError::UnknownUser(user.clone()));
         }
         let mut list: Vec<AppPasswordInfo> = self
-            .query_prefix(user_pk(user), APP_PASSWORD_PREFIX)
+            .query_partition(user_pk(user), APP_PASSWORD_PREFIX, None)
             .await?
             .into_iter()
             .map(|item| {
@@ -373,16 +200,9 @@ impl Store {
     }
 
     /// Revokes every app password of the user with this label.
-    pub async fn revoke_app_password(
-        &self,
-        user: &UserId,
-        label: &str,
-    ) -> Result<(), DirectoryError> {
+    pub async fn revoke_app_password(&self, user: &UserId, label: &str) -> Result<(), DirectoryError> {
         let mut revoked = false;
-        for item in self
-            .query_prefix(user_pk(user), APP_PASSWORD_PREFIX)
-            .await?
-        {
+        for item in self.query_partition(user_pk(user), APP_PASSWORD_PREFIX, None).await? {
             if string_attr(&item, "label") == Some(label)
                 && let Some(sk) = string_attr(&item, "sk")
             {
@@ -393,10 +213,7 @@ impl Store {
         if revoked {
             Ok(())
         } else {
-            Err(DirectoryError::UnknownAppPassword(
-                user.clone(),
-                label.to_string(),
-            ))
+            Err(DirectoryError::UnknownAppPassword(user.clone(), label.to_string()))
         }
     }
 }

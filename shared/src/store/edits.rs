@@ -3,19 +3,15 @@
 //! and a change never lands without its system message, or the reverse.
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, DeleteRequest, Put, TransactWriteItem, WriteRequest,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, DeleteRequest, Put, TransactWriteItem, WriteRequest};
 
-use super::items::{Item, key, s, string_attr, to_item};
+use super::items::{key, string_attr, to_item};
 use super::keys::{
-    MESSAGE_PREFIX, PAIR_SK, ROOM_SK, message_sk, pair_pk, participant_sk, room_pk,
-    user_participant_sk,
+    MESSAGE_PREFIX, PAIR_SK, ROOM_SK, message_sk, pair_pk, participant_sk, room_pk, user_participant_sk,
 };
+use super::queries::{CONDITION_FAILED, succeeded};
 use super::{Store, StoreError};
-use crate::domain::{
-    Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId,
-};
+use crate::domain::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
 /// Most items in one transaction, and in one batch write.
 const MAX_TRANSACTION_ITEMS: usize = 100;
@@ -38,12 +34,7 @@ fn version_value(version: i64) -> AttributeValue {
 
 fn delete(table: &str, pk: String, sk: String) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
-        .delete(
-            Delete::builder()
-                .table_name(table)
-                .set_key(Some(key(pk, sk)))
-                .build()?,
-        )
+        .delete(Delete::builder().table_name(table).set_key(Some(key(pk, sk))).build()?)
         .build())
 }
 
@@ -52,14 +43,9 @@ fn delete(table: &str, pk: String, sk: String) -> Result<TransactWriteItem, Stor
 fn version_conflict(
     error: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, impl std::fmt::Debug>,
 ) -> Result<bool, StoreError> {
-    if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
-        error.as_service_error()
-    {
-        let first_failed = cancelled
-            .cancellation_reasons()
-            .first()
-            .and_then(|r| r.code())
-            == Some("ConditionalCheckFailed");
+    if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() {
+        let first_failed =
+            cancelled.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed");
         if first_failed {
             return Ok(true);
         }
@@ -81,11 +67,7 @@ impl Store {
         if let Some(message) = edit.message {
             let put = Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(to_item(
-                    message,
-                    room_pk(token),
-                    message_sk(message.id),
-                )?))
+                .set_item(Some(to_item(message, room_pk(token), message_sk(message.id))?))
                 .condition_expression("attribute_not_exists(pk)")
                 .build()?;
             items.push(TransactWriteItem::builder().put(put).build());
@@ -161,20 +143,7 @@ impl Store {
 
     /// The sort keys of a room's messages.
     async fn message_sks(&self, token: &RoomToken) -> Result<Vec<String>, StoreError> {
-        let items: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(room_pk(token)))
-            .expression_attribute_values(":prefix", s(MESSAGE_PREFIX))
-            .projection_expression("sk")
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
+        let items = self.query_partition(room_pk(token), MESSAGE_PREFIX, Some("sk")).await?;
         Ok(items
             .iter()
             .filter_map(|item| string_attr(item, "sk").map(str::to_string))
@@ -183,19 +152,7 @@ impl Store {
 
     /// Every message of a room, oldest first.
     pub async fn messages(&self, token: &RoomToken) -> Result<Vec<Message>, StoreError> {
-        let items: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(room_pk(token)))
-            .expression_attribute_values(":prefix", s(MESSAGE_PREFIX))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
+        let items = self.query_partition(room_pk(token), MESSAGE_PREFIX, None).await?;
         items.into_iter().map(super::items::from_item).collect()
     }
 
@@ -230,23 +187,9 @@ impl Store {
     }
 
     /// A user's participant row in a room, if any (one GetItem).
-    pub async fn user_participant(
-        &self,
-        token: &RoomToken,
-        user: &UserId,
-    ) -> Result<Option<Participant>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                room_pk(token),
-                user_participant_sk(user.as_str()),
-            )))
-            .consistent_read(true)
-            .send()
-            .await?;
-        output.item.map(super::items::from_item).transpose()
+    pub async fn user_participant(&self, token: &RoomToken, user: &UserId) -> Result<Option<Participant>, StoreError> {
+        let item = self.get(room_pk(token), &user_participant_sk(user.as_str())).await?;
+        item.map(super::items::from_item).transpose()
     }
 
     /// Sets a user's own preferences in a room; `false` when the row is gone.
@@ -261,36 +204,23 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(
-                room_pk(token),
-                user_participant_sk(user.as_str()),
-            )))
+            .set_key(Some(key(room_pk(token), user_participant_sk(user.as_str()))))
             .condition_expression("attribute_exists(pk)");
         let mut sets = Vec::new();
         if let Some(favorite) = favorite {
             sets.push("favorite = :favorite");
-            request =
-                request.expression_attribute_values(":favorite", AttributeValue::Bool(favorite));
+            request = request.expression_attribute_values(":favorite", AttributeValue::Bool(favorite));
         }
         if let Some(level) = level {
             sets.push("notificationLevel = :level");
-            request = request
-                .expression_attribute_values(":level", AttributeValue::N(level.code().to_string()));
+            request = request.expression_attribute_values(":level", AttributeValue::N(level.code().to_string()));
         }
-        let result = request
-            .update_expression(format!("SET {}", sets.join(", ")))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(error.into()),
-        }
+        succeeded(
+            request
+                .update_expression(format!("SET {}", sets.join(", ")))
+                .send()
+                .await,
+            CONDITION_FAILED,
+        )
     }
 }

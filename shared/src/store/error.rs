@@ -33,13 +33,8 @@ where
 {
     fn from(error: SdkError<E, R>) -> Self {
         let transient = match &error {
-            SdkError::TimeoutError(_)
-            | SdkError::DispatchFailure(_)
-            | SdkError::ResponseError(_) => true,
-            SdkError::ServiceError(service) => service
-                .err()
-                .code()
-                .is_some_and(|code| RETRYABLE_CODES.contains(&code)),
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+            SdkError::ServiceError(service) => service.err().code().is_some_and(|code| RETRYABLE_CODES.contains(&code)),
             _ => false,
         };
         let text = DisplayErrorContext(&error).to_string();

@@ -23,11 +23,7 @@ pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
 }
 
 /// Serialises `value` into an item under the given key.
-pub fn to_item<T: Serialize>(
-    value: &T,
-    pk: impl Into<String>,
-    sk: impl Into<String>,
-) -> Result<Item, StoreError> {
+pub fn to_item<T: Serialize>(value: &T, pk: impl Into<String>, sk: impl Into<String>) -> Result<Item, StoreError> {
     let mut item: Item = serde_dynamo::to_item(value)?;
     item.extend(key(pk, sk));
     Ok(item)
@@ -47,7 +43,5 @@ pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
 
 /// A string attribute of an item.
 pub fn string_attr<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name)
-        .and_then(|value| value.as_s().ok())
-        .map(String::as_str)
+    item.get(name).and_then(|value| value.as_s().ok()).map(String::as_str)
 }

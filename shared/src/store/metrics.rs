@@ -42,10 +42,7 @@ pub struct CallCounter(Arc<Mutex<CallStats>>);
 
 impl CallCounter {
     /// Installs this counter as an interceptor on a DynamoDB client configuration.
-    pub fn install(
-        &self,
-        builder: aws_sdk_dynamodb::config::Builder,
-    ) -> aws_sdk_dynamodb::config::Builder {
+    pub fn install(&self, builder: aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::config::Builder {
         builder.interceptor(self.clone())
     }
 
@@ -67,9 +64,7 @@ impl CallCounter {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, CallStats> {
         // A poisoned lock only means a panicking thread held it; the counts are still usable.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -86,6 +81,30 @@ fn operation_name(cfg: &ConfigBag) -> String {
         .unwrap_or_default()
 }
 
+impl CallStats {
+    /// Counts a call of `operation` starting (`true`) or ending (`false`).
+    fn track(&mut self, operation: &str, starting: bool) {
+        let (calls, in_flight, rounds) = if is_write(operation) {
+            (
+                &mut self.write_calls,
+                &mut self.writes_in_flight,
+                &mut self.write_rounds,
+            )
+        } else {
+            (&mut self.read_calls, &mut self.reads_in_flight, &mut self.read_rounds)
+        };
+        if starting {
+            *calls += 1;
+            *in_flight += 1;
+            if *in_flight == 1 {
+                *rounds += 1;
+            }
+        } else {
+            *in_flight = in_flight.saturating_sub(1);
+        }
+    }
+}
+
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "CallCounter"
@@ -99,21 +118,7 @@ impl Intercept for CallCounter {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let operation = operation_name(cfg);
-        let mut stats = self.lock();
-        if is_write(&operation) {
-            stats.write_calls += 1;
-            stats.writes_in_flight += 1;
-            if stats.writes_in_flight == 1 {
-                stats.write_rounds += 1;
-            }
-        } else {
-            stats.read_calls += 1;
-            stats.reads_in_flight += 1;
-            if stats.reads_in_flight == 1 {
-                stats.read_rounds += 1;
-            }
-        }
+        self.lock().track(&operation_name(cfg), true);
         Ok(())
     }
 
@@ -123,13 +128,28 @@ impl Intercept for CallCounter {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let operation = operation_name(cfg);
-        let mut stats = self.lock();
-        if is_write(&operation) {
-            stats.writes_in_flight = stats.writes_in_flight.saturating_sub(1);
-        } else {
-            stats.reads_in_flight = stats.reads_in_flight.saturating_sub(1);
-        }
+        self.lock().track(&operation_name(cfg), false);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_calls_count_as_one_round() {
+        let mut stats = CallStats::default();
+        stats.track("GetItem", true);
+        stats.track("Query", true);
+        stats.track("GetItem", false);
+        stats.track("Query", false);
+        stats.track("Query", true);
+        stats.track("Query", false);
+        stats.track("TransactWriteItems", true);
+        stats.track("TransactWriteItems", false);
+        assert_eq!((stats.read_calls, stats.read_rounds), (3, 2));
+        assert_eq!((stats.write_calls, stats.write_rounds), (1, 1));
+        assert_eq!(stats.calls(), 4);
     }
 }

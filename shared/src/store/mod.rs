@@ -8,6 +8,7 @@ mod error;
 mod items;
 pub mod keys;
 mod metrics;
+mod queries;
 mod rooms;
 mod table;
 
@@ -42,9 +43,7 @@ impl Store {
     /// A store built from an SDK configuration, with a call counter installed.
     pub fn from_sdk_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
         let counter = CallCounter::default();
-        let dynamodb_config = counter
-            .install(aws_sdk_dynamodb::config::Builder::from(config))
-            .build();
+        let dynamodb_config = counter.install(aws_sdk_dynamodb::config::Builder::from(config)).build();
         Self::new(Client::from_conf(dynamodb_config), table, counter)
     }
 

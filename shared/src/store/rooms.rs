@@ -5,13 +5,11 @@ use futures::{StreamExt, TryStreamExt};
 
 use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
 use super::keys::{
-    COUNTER_SK, GSI1, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk,
-    participant_sk, room_pk, token_from_gsi1sk, user_pk,
+    COUNTER_SK, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk, participant_sk, room_pk,
+    token_from_gsi1sk, user_pk,
 };
 use super::{Store, StoreError};
-use crate::domain::{
-    ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId,
-};
+use crate::domain::{ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
 /// Most items DynamoDB accepts in one transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;
@@ -32,11 +30,7 @@ pub enum CreateOutcome {
 fn participant_item(token: &RoomToken, participant: &Participant) -> Result<Item, StoreError> {
     let item = to_item(participant, room_pk(token), participant_sk(participant))?;
     Ok(match participant.actor_type {
-        ActorType::Users => with_gsi1(
-            item,
-            format!("USER#{}", participant.actor_id),
-            room_pk(token),
-        ),
+        ActorType::Users => with_gsi1(item, format!("USER#{}", participant.actor_id), room_pk(token)),
         ActorType::Guests => item,
     })
 }
@@ -53,19 +47,7 @@ fn put(table: &str, item: Item, condition: Option<&str>) -> Result<TransactWrite
 impl Store {
     /// A room with all its participant rows (one strongly consistent Query), or `None`.
     pub async fn load_room(&self, token: &RoomToken) -> Result<Option<RoomAggregate>, StoreError> {
-        let items: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :room)")
-            .expression_attribute_values(":pk", s(room_pk(token)))
-            .expression_attribute_values(":room", s(ROOM_SK))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
+        let items = self.query_partition(room_pk(token), ROOM_SK, None).await?;
         let mut room = None;
         let mut participants = Vec::new();
         for item in items {
@@ -79,10 +61,7 @@ impl Store {
     }
 
     /// Several rooms, loaded concurrently; rooms that vanished meanwhile are left out.
-    pub async fn load_rooms(
-        &self,
-        tokens: Vec<RoomToken>,
-    ) -> Result<Vec<RoomAggregate>, StoreError> {
+    pub async fn load_rooms(&self, tokens: Vec<RoomToken>) -> Result<Vec<RoomAggregate>, StoreError> {
         let loaded: Vec<Option<RoomAggregate>> = futures::stream::iter(tokens)
             .map(|token| async move { self.load_room(&token).await })
             .buffer_unordered(CONCURRENT_ROOM_LOADS)
@@ -93,19 +72,7 @@ impl Store {
 
     /// The tokens of every room in which the user has a participant row (GSI1; one Query).
     pub async fn user_room_tokens(&self, user: &UserId) -> Result<Vec<RoomToken>, StoreError> {
-        let items: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
-            .expression_attribute_values(":pk", s(user_pk(user)))
-            .expression_attribute_values(":prefix", s(ROOM_PREFIX))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
+        let items = self.query_index(user_pk(user), ROOM_PREFIX).await?;
         Ok(items
             .iter()
             .filter_map(|item| token_from_gsi1sk(string_attr(item, "gsi1sk")?))
@@ -114,16 +81,8 @@ impl Store {
 
     /// The token of the one-to-one room of two users, if there is one.
     pub async fn pair_room(&self, a: &UserId, b: &UserId) -> Result<Option<RoomToken>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pair_pk(a, b), PAIR_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output
-            .item
+        let item = self.get(pair_pk(a, b), PAIR_SK).await?;
+        Ok(item
             .as_ref()
             .and_then(|item| string_attr(item, "token"))
             .and_then(|t| RoomToken::parse(t).ok()))
@@ -138,10 +97,7 @@ impl Store {
             .set_key(Some(key(counter_pk(counter), COUNTER_SK)))
             .update_expression("ADD #value :one")
             .expression_attribute_names("#value", "value")
-            .expression_attribute_values(
-                ":one",
-                aws_sdk_dynamodb::types::AttributeValue::N("1".into()),
-            )
+            .expression_attribute_values(":one", aws_sdk_dynamodb::types::AttributeValue::N("1".into()))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await?;
@@ -178,11 +134,7 @@ impl Store {
             Some("attribute_not_exists(pk)"),
         )?);
         for participant in &aggregate.participants {
-            items.push(put(
-                &self.table,
-                participant_item(&room.token, participant)?,
-                None,
-            )?);
+            items.push(put(&self.table, participant_item(&room.token, participant)?, None)?);
         }
         for message in messages {
             items.push(put(
@@ -211,32 +163,21 @@ impl Store {
             let Some(reasons) = reasons else {
                 return Err(error.into());
             };
-            let failed = |index: usize| {
-                reasons
-                    .get(index)
-                    .is_some_and(|code| code == "ConditionalCheckFailed")
-            };
+            let failed = |index: usize| reasons.get(index).is_some_and(|code| code == "ConditionalCheckFailed");
             if let Some((a, b)) = &pair
                 && failed(0)
             {
                 return match self.pair_room(a, b).await? {
                     Some(token) => Ok(CreateOutcome::PairExists(token)),
-                    None => Err(StoreError::Backend(
-                        "one-to-one lock vanished during creation".into(),
-                    )),
+                    None => Err(StoreError::Backend("one-to-one lock vanished during creation".into())),
                 };
             }
             if failed(usize::from(pair.is_some())) {
                 return Ok(CreateOutcome::TokenTaken);
             }
-            return Err(StoreError::Backend(format!(
-                "room creation cancelled: {reasons:?}"
-            )));
+            return Err(StoreError::Backend(format!("room creation cancelled: {reasons:?}")));
         }
-        let chunks: Vec<Vec<TransactWriteItem>> = rest
-            .chunks(MAX_TRANSACTION_ITEMS)
-            .map(<[_]>::to_vec)
-            .collect();
+        let chunks: Vec<Vec<TransactWriteItem>> = rest.chunks(MAX_TRANSACTION_ITEMS).map(<[_]>::to_vec).collect();
         futures::future::try_join_all(chunks.into_iter().map(|chunk| {
             self.client
                 .transact_write_items()
@@ -253,24 +194,6 @@ impl Store {
         token: &RoomToken,
         participant: &Participant,
     ) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(participant_item(token, participant)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(error.into()),
-        }
+        self.put_new(participant_item(token, participant)?).await
     }
 }

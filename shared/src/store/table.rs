@@ -2,8 +2,8 @@
 //! creation for local and fresh deployments.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType,
 };
 
 use super::keys::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
@@ -56,11 +56,7 @@ impl Store {
         let index = GlobalSecondaryIndex::builder()
             .index_name(GSI1)
             .set_key_schema(Some(key_schema(GSI1_PK, GSI1_SK)?))
-            .projection(
-                Projection::builder()
-                    .projection_type(ProjectionType::KeysOnly)
-                    .build(),
-            )
+            .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
             .build()?;
         match request.global_secondary_indexes(index).send().await {
             Ok(_) => Ok(true),

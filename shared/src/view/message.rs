@@ -29,10 +29,7 @@ impl Reader<'_> {
 
 fn text(message: &Message, reader: Reader<'_>) -> String {
     let by_reader = reader.is(message.actor_type, &message.actor_id);
-    let about_reader = message
-        .user
-        .as_ref()
-        .is_some_and(|user| reader.is_user_param(user));
+    let about_reader = message.user.as_ref().is_some_and(|user| reader.is_user_param(user));
     let actor = if by_reader { "You" } else { "{actor}" };
     let user = if about_reader { "you" } else { "{user}" };
     match message.system_message.as_str() {
@@ -49,12 +46,7 @@ fn text(message: &Message, reader: Reader<'_>) -> String {
         "password_set" => format!("{actor} set a password"),
         "password_removed" => format!("{actor} removed the password"),
         "user_added" => format!("{actor} added {user}"),
-        "user_removed"
-            if message
-                .user
-                .as_ref()
-                .is_some_and(|u| u.id == message.actor_id) =>
-        {
+        "user_removed" if message.user.as_ref().is_some_and(|u| u.id == message.actor_id) => {
             format!("{actor} left the conversation")
         }
         "user_removed" => format!("{actor} removed {user}"),

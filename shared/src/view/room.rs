@@ -3,9 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::message::{Reader, message_object};
-use crate::domain::{
-    ActorType, NotificationLevel, Participant, ParticipantType, RoomAggregate, RoomType,
-};
+use crate::domain::{ActorType, NotificationLevel, Participant, ParticipantType, RoomAggregate, RoomType};
 
 /// Guests count in `numGuests` when they pinged within this many seconds (spec §8.1).
 const GUEST_ACTIVE_SECONDS: i64 = 100;
@@ -44,19 +42,12 @@ fn participant_view(aggregate: &RoomAggregate, me: &Participant, now: i64) -> Va
     object.insert("lastActivity".into(), json!(room.last_activity));
     object.insert(
         "lastReadMessage".into(),
-        json!(if lobby_applies {
-            0
-        } else {
-            me.last_read_message
-        }),
+        json!(if lobby_applies { 0 } else { me.last_read_message }),
     );
     object.insert("unreadMessages".into(), json!(0));
     object.insert("unreadMention".into(), json!(false));
     object.insert("isFavorite".into(), json!(me.favorite));
-    object.insert(
-        "notificationLevel".into(),
-        json!(notification_level(aggregate, me)),
-    );
+    object.insert("notificationLevel".into(), json!(notification_level(aggregate, me)));
     object.insert("lastPing".into(), json!(me.last_ping));
     object.insert("sessionId".into(), json!(me.session_id));
     if lobby_applies {
@@ -87,26 +78,18 @@ fn participant_view(aggregate: &RoomAggregate, me: &Participant, now: i64) -> Va
 fn names(aggregate: &RoomAggregate, me: &Participant) -> (String, String) {
     let room = &aggregate.room;
     match room.room_type {
-        RoomType::OneToOne => match room
-            .pair
-            .iter()
-            .find(|user| user.id.as_str() != me.actor_id)
-        {
+        RoomType::OneToOne => match room.pair.iter().find(|user| user.id.as_str() != me.actor_id) {
             Some(other) => (other.id.to_string(), other.display_name.clone()),
             None => (String::new(), String::new()),
         },
-        RoomType::Group if me.participant_type.is_guest() => {
-            (room.name.clone(), "Private conversation".into())
-        }
+        RoomType::Group if me.participant_type.is_guest() => (room.name.clone(), "Private conversation".into()),
         _ => (room.name.clone(), room.name.clone()),
     }
 }
 
 fn notification_level(aggregate: &RoomAggregate, me: &Participant) -> i64 {
     match me.notification_level {
-        NotificationLevel::Default if me.participant_type.is_guest() => {
-            NotificationLevel::Never.code()
-        }
+        NotificationLevel::Default if me.participant_type.is_guest() => NotificationLevel::Never.code(),
         NotificationLevel::Default if aggregate.room.room_type == RoomType::OneToOne => {
             NotificationLevel::Always.code()
         }
@@ -228,30 +211,13 @@ mod tests {
 
     fn room(room_type: RoomType, name: &str, pair: Vec<User>) -> Room {
         Room {
-            token: RoomToken::parse("abcdefgh").unwrap(),
-            id: 7,
-            room_type,
-            name: name.into(),
-            password_hash: None,
-            read_only: 0,
-            lobby_state: 0,
-            lobby_timer: 0,
-            has_call: false,
-            last_activity: 0,
-            last_message: None,
-            last_message_id: 0,
-            version: 1,
             pair,
+            ..Room::new(RoomToken::parse("abcdefgh").unwrap(), 7, room_type, name)
         }
     }
 
     fn keys(value: &Value) -> Vec<&str> {
-        value
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect()
+        value.as_object().unwrap().keys().map(String::as_str).collect()
     }
 
     #[test]
@@ -262,11 +228,7 @@ mod tests {
             participants: vec![Participant::user(&alice, ParticipantType::Owner)],
         };
         assert_eq!(
-            keys(&room_object(
-                &aggregate,
-                Some(&aggregate.participants[0]),
-                0
-            )),
+            keys(&room_object(&aggregate, Some(&aggregate.participants[0]), 0)),
             FIELDS
         );
         assert_eq!(keys(&room_object(&aggregate, None, 0)), FIELDS);
@@ -310,10 +272,7 @@ mod tests {
         assert_eq!(object["displayName"], "Team");
         assert_eq!(object["notificationLevel"], 2);
         assert_eq!(object["lastActivity"], 50);
-        assert_eq!(
-            object["lastMessage"]["message"],
-            "You created the conversation"
-        );
+        assert_eq!(object["lastMessage"]["message"], "You created the conversation");
         assert_eq!(object["canStartCall"], true);
         assert_eq!(object["sessionId"], "0");
     }

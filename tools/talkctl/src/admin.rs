@@ -34,11 +34,7 @@ pub async fn create_table(store: &Store) -> Result<bool, AdminError> {
 }
 
 /// Adds a user; the display name defaults to the id.
-pub async fn add_user(
-    store: &Store,
-    uid: &str,
-    display_name: Option<&str>,
-) -> Result<User, AdminError> {
+pub async fn add_user(store: &Store, uid: &str, display_name: Option<&str>) -> Result<User, AdminError> {
     let id = user_id(uid)?;
     let user = User {
         display_name: display_name.unwrap_or(uid).to_string(),
@@ -60,38 +56,25 @@ pub async fn add_group(store: &Store, gid: &str) -> Result<(), AdminError> {
 
 /// Adds a user to a group.
 pub async fn add_member(store: &Store, gid: &str, uid: &str) -> Result<(), AdminError> {
-    Ok(store
-        .add_group_member(&group_id(gid)?, &user_id(uid)?)
-        .await?)
+    Ok(store.add_group_member(&group_id(gid)?, &user_id(uid)?).await?)
 }
 
 /// Removes a user from a group.
 pub async fn remove_member(store: &Store, gid: &str, uid: &str) -> Result<(), AdminError> {
-    Ok(store
-        .remove_group_member(&group_id(gid)?, &user_id(uid)?)
-        .await?)
+    Ok(store.remove_group_member(&group_id(gid)?, &user_id(uid)?).await?)
 }
 
 /// Issues a new app password and returns its secret (shown once, stored only as a hash).
-pub async fn create_app_password(
-    store: &Store,
-    uid: &str,
-    label: Option<&str>,
-) -> Result<String, AdminError> {
+pub async fn create_app_password(store: &Store, uid: &str, label: Option<&str>) -> Result<String, AdminError> {
     let secret = new_app_password();
     let created = now();
     let label = label.map_or_else(|| format!("created-{created}"), str::to_string);
-    store
-        .add_app_password(&user_id(uid)?, &label, &secret, created)
-        .await?;
+    store.add_app_password(&user_id(uid)?, &label, &secret, created).await?;
     Ok(secret)
 }
 
 /// Lists a user's app passwords (labels and creation times, never secrets).
-pub async fn list_app_passwords(
-    store: &Store,
-    uid: &str,
-) -> Result<Vec<AppPasswordInfo>, AdminError> {
+pub async fn list_app_passwords(store: &Store, uid: &str) -> Result<Vec<AppPasswordInfo>, AdminError> {
     Ok(store.app_passwords(&user_id(uid)?).await?)
 }
 

@@ -28,13 +28,8 @@ pub fn dynamodb_endpoint() -> &'static str {
 
 fn start_moto() -> String {
     let root = workspace_root();
-    let status = Command::new(root.join("tools/venv"))
-        .status()
-        .expect("tools/venv runs");
-    assert!(
-        status.success(),
-        "tools/venv failed to install the local DynamoDB"
-    );
+    let status = Command::new(root.join("tools/venv")).status().expect("tools/venv runs");
+    assert!(status.success(), "tools/venv failed to install the local DynamoDB");
     let mut child = Command::new(root.join(".venv/bin/python"))
         .arg(root.join("tools/local_dynamodb.py"))
         .arg("--exit-with-parent")

@@ -136,10 +136,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("user {uid} removed from group {gid}");
         }
         Command::AppPassword(AppPasswordCommand::Create { uid, label }) => {
-            println!(
-                "{}",
-                admin::create_app_password(store, &uid, label.as_deref()).await?
-            );
+            println!("{}", admin::create_app_password(store, &uid, label.as_deref()).await?);
         }
         Command::AppPassword(AppPasswordCommand::List { uid }) => {
             for info in admin::list_app_passwords(store, &uid).await? {
@@ -150,13 +147,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             admin::revoke_app_password(store, &uid, &label).await?;
             println!("app password {label:?} of {uid} revoked");
         }
-        Command::Serve {
-            host,
-            port,
-            template,
-        } => {
-            let text = std::fs::read_to_string(&template)
-                .with_context(|| format!("reading {}", template.display()))?;
+        Command::Serve { host, port, template } => {
+            let text = std::fs::read_to_string(&template).with_context(|| format!("reading {}", template.display()))?;
             let router = Router::from_template(&text)?;
             let addr: SocketAddr = format!("{host}:{port}")
                 .parse()

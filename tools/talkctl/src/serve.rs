@@ -79,13 +79,8 @@ impl Router {
     }
 
     /// Answers one request as API Gateway and the function would.
-    pub async fn answer(
-        &self,
-        app: &App,
-        request: lambda_http::Request,
-    ) -> lambda_http::Response<Body> {
-        let (handle, parameters, known_path) =
-            self.find(request.method().as_str(), request.uri().path());
+    pub async fn answer(&self, app: &App, request: lambda_http::Request) -> lambda_http::Response<Body> {
+        let (handle, parameters, known_path) = self.find(request.method().as_str(), request.uri().path());
         match handle {
             Some(handle) => handle(app, request.with_path_parameters(parameters)).await,
             None if known_path => ApiRequest::new(request).respond(Err(ApiError::MethodNotAllowed)),
@@ -127,11 +122,7 @@ pub async fn spawn(addr: SocketAddr, app: App, router: Router) -> Result<SocketA
     Ok(bound)
 }
 
-async fn answer_http(
-    app: &App,
-    router: &Router,
-    request: hyper::Request<Incoming>,
-) -> hyper::Response<Full<Bytes>> {
+async fn answer_http(app: &App, router: &Router, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let Ok(body) = Limited::new(body, MAX_PAYLOAD_BYTES).collect().await else {
         return plain(
@@ -139,9 +130,7 @@ async fn answer_http(
             r#"{"message":"Request Entity Too Large"}"#,
         );
     };
-    let response = router
-        .answer(app, to_lambda_request(parts, body.to_bytes()))
-        .await;
+    let response = router.answer(app, to_lambda_request(parts, body.to_bytes())).await;
     from_lambda_response(response)
 }
 

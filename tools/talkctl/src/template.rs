@@ -27,9 +27,7 @@ pub enum TemplateError {
 }
 
 fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(value, |value, key| value.get(*key))?
-        .as_str()
+    path.iter().try_fold(value, |value, key| value.get(*key))?.as_str()
 }
 
 /// Parses the routes of a SAM template.

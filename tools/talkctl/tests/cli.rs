@@ -17,11 +17,7 @@ struct Ctl {
 impl Ctl {
     fn new() -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let table = format!(
-            "cli-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
+        let table = format!("cli-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let ctl = Self {
             table,
             endpoint: dynamodb_endpoint().to_string(),
@@ -61,10 +57,7 @@ impl Ctl {
         let output = self.run(args);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{args:?} should fail");
-        assert!(
-            stderr.contains(message),
-            "{args:?}: expected {message:?} in {stderr}"
-        );
+        assert!(stderr.contains(message), "{args:?}: expected {message:?} in {stderr}");
     }
 }
 
@@ -95,19 +88,10 @@ fn groups_take_existing_users_only() {
     ctl.ok(&["group", "add", "team"]);
     ctl.fails(&["group", "add", "team"], "already exists");
     ctl.ok(&["group", "add-member", "team", "bob"]);
-    ctl.fails(
-        &["group", "add-member", "team", "nobody"],
-        "unknown user nobody",
-    );
-    ctl.fails(
-        &["group", "add-member", "nogroup", "bob"],
-        "unknown group nogroup",
-    );
+    ctl.fails(&["group", "add-member", "team", "nobody"], "unknown user nobody");
+    ctl.fails(&["group", "add-member", "nogroup", "bob"], "unknown group nogroup");
     ctl.ok(&["group", "remove-member", "team", "bob"]);
-    ctl.fails(
-        &["group", "remove-member", "nogroup", "bob"],
-        "unknown group nogroup",
-    );
+    ctl.fails(&["group", "remove-member", "nogroup", "bob"], "unknown group nogroup");
 }
 
 #[test]

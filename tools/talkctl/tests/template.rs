@@ -7,8 +7,7 @@ use talkctl::local::workspace_root;
 use talkctl::serve::Router;
 
 fn template() -> String {
-    std::fs::read_to_string(workspace_root().join("template.yaml"))
-        .expect("template.yaml is readable")
+    std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template.yaml is readable")
 }
 
 fn key_schema(value: &Value) -> Vec<(String, String)> {
@@ -69,7 +68,6 @@ fn the_template_declares_the_table_the_store_creates() {
 
 #[test]
 fn every_declared_route_has_a_function_in_this_build() {
-    let router =
-        Router::from_template(&template()).expect("every binary of the template is linked in");
+    let router = Router::from_template(&template()).expect("every binary of the template is linked in");
     assert_eq!(router.len(), 12);
 }

@@ -1,0 +1,129 @@
+//! The few DynamoDB call shapes every part of the store uses, written once.
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+
+use super::items::{Item, key, s};
+use super::keys::GSI1;
+use super::{Store, StoreError};
+
+/// `true` when the call succeeded, `false` when DynamoDB refused it with `refusal` (a condition
+/// that did not hold); any other failure is an error.
+pub(super) fn succeeded<O, E, R>(result: Result<O, SdkError<E, R>>, refusal: &str) -> Result<bool, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(error) if error.as_service_error().and_then(|e| e.code()) == Some(refusal) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// DynamoDB's refusal of a single-item write whose condition failed.
+pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
+/// DynamoDB's refusal of a transaction (here: one of its conditions failed).
+pub(super) const TRANSACTION_CANCELED: &str = "TransactionCanceledException";
+
+impl Store {
+    /// One item by key (strongly consistent).
+    pub(super) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item)
+    }
+
+    /// The items of partition `pk` whose sort key starts with `prefix` (all of them for `""`),
+    /// strongly consistent, every page; only the `projection` attributes when given.
+    pub(super) async fn query_partition(
+        &self,
+        pk: String,
+        prefix: &str,
+        projection: Option<&str>,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .expression_attribute_values(":pk", s(pk))
+            .consistent_read(true)
+            .set_projection_expression(projection.map(str::to_string));
+        query = if prefix.is_empty() {
+            query.key_condition_expression("pk = :pk")
+        } else {
+            query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", s(prefix))
+        };
+        Ok(query.into_paginator().items().send().try_collect().await?)
+    }
+
+    /// The index entries under `gsi1pk` whose `gsi1sk` starts with `prefix`, every page.
+    pub(super) async fn query_index(&self, gsi1pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        Ok(self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
+            .expression_attribute_values(":pk", s(gsi1pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?)
+    }
+
+    /// Deletes one item.
+    pub(super) async fn delete_key(&self, pk: String, sk: String) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Writes `item` unless an item with its key exists; `false` if one does.
+    pub(super) async fn put_new(&self, item: Item) -> Result<bool, StoreError> {
+        succeeded(
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .send()
+                .await,
+            CONDITION_FAILED,
+        )
+    }
+
+    /// Writes `item` in a transaction that requires the item with key `required` to exist;
+    /// `false` if it does not.
+    pub(super) async fn put_if_exists(&self, required: Item, item: Item) -> Result<bool, StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(required))
+            .condition_expression("attribute_exists(pk)")
+            .build()?;
+        let put = Put::builder().table_name(&self.table).set_item(Some(item)).build()?;
+        succeeded(
+            self.client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().condition_check(check).build())
+                .transact_items(TransactWriteItem::builder().put(put).build())
+                .send()
+                .await,
+            TRANSACTION_CANCELED,
+        )
+    }
+}
