@@ -7,7 +7,8 @@ use lambda_http::Body;
 use lambda_http::http::Response;
 
 use crate::domain::moderation::{self, Edit, Need};
-use crate::domain::{NotificationLevel, RoomAggregate, RoomToken, User, UserId};
+use crate::domain::secrets::secret_hash;
+use crate::domain::{NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId};
 use crate::ocs::{ApiError, Reply};
 use crate::request::{ApiRequest, Params};
 use crate::store::Store;
@@ -19,8 +20,16 @@ pub const DEFAULT_TABLE_NAME: &str = "talk";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     User(User),
-    /// No (valid) user credentials: a guest without a session (spec §2.2).
+    /// No (valid) user credentials, with the session cookie of the room: the hash of its
+    /// secret. A guest participant if a row has that key.
+    Guest(String),
+    /// No (valid) user credentials and no session cookie (spec §2.2).
     Anonymous,
+}
+
+/// The cookie that carries a guest's session secret for one room (spec §7.5).
+pub fn guest_cookie_name(token: &RoomToken) -> String {
+    format!("talk_guest_{token}")
 }
 
 /// Which callers an endpoint accepts (spec §4 table).
@@ -43,12 +52,17 @@ pub struct Preferences {
 #[derive(Clone, Debug)]
 pub struct App {
     pub store: Store,
+    /// Whether guest cookies carry `Secure` (always, except on the local HTTP server).
+    pub secure_cookies: bool,
 }
 
 impl App {
     /// An app over an existing store.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            secure_cookies: true,
+        }
     }
 
     /// Builds the SDK client from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB`
@@ -57,6 +71,23 @@ impl App {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_string());
         Self::new(Store::from_sdk_config(&config, table))
+    }
+
+    /// The same app for plain-HTTP local serving: guest cookies without `Secure`.
+    pub fn local(self) -> Self {
+        Self {
+            secure_cookies: false,
+            ..self
+        }
+    }
+
+    /// The `Set-Cookie` value that hands a new guest their session secret for a room.
+    pub fn guest_cookie(&self, token: &RoomToken, secret: &str) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        format!(
+            "{}={secret}; Path=/; HttpOnly; SameSite=Lax{secure}",
+            guest_cookie_name(token)
+        )
     }
 
     /// Steps 2–3 of spec §4 for a user-only endpoint, with the endpoint's first read running
@@ -109,11 +140,11 @@ impl App {
         token: &RoomToken,
         callers: Callers,
         need: Need,
-        decide: impl Fn(&Params, &RoomAggregate) -> Result<Option<Edit>, ApiError>,
+        decide: impl Fn(&Params, &RoomAggregate, &Participant) -> Result<Option<Edit>, ApiError>,
     ) -> Result<Reply, ApiError> {
         let (caller, room) = self.room_and_caller(request, token, callers).await?;
-        moderation::edit_room(&self.store, token, &caller, room, need, |room, _| {
-            decide(request.params()?, room)
+        moderation::edit_room(&self.store, token, &caller, room, need, |room, me| {
+            decide(request.params()?, room, me)
         })
         .await?;
         Ok(Reply::done())
@@ -128,7 +159,15 @@ impl App {
     ) -> Result<(Caller, Option<RoomAggregate>), ApiError> {
         let load = async { Ok(self.store.load_room(token).await?) };
         match callers {
-            Callers::GuestsToo => self.caller_and(request, load).await,
+            Callers::GuestsToo => {
+                let (caller, room) = self.caller_and(request, load).await?;
+                let guest_secret = request.cookie(&guest_cookie_name(token));
+                let caller = match (caller, guest_secret) {
+                    (Caller::Anonymous, Some(secret)) => Caller::Guest(secret_hash(secret)),
+                    (caller, _) => caller,
+                };
+                Ok((caller, room))
+            }
             Callers::UsersOnly => self
                 .user_and(request, load)
                 .await

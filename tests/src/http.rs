@@ -63,7 +63,9 @@ impl Client {
             std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template.yaml is readable");
         let router = Router::from_template(&template).expect("the template's routes load");
         let addr: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
-        let bound = spawn(addr, env.app.clone(), router).await.expect("the server binds");
+        let bound = spawn(addr, env.app.clone().local(), router)
+            .await
+            .expect("the server binds");
         Self {
             base: format!("http://{bound}"),
             http: HyperClient::builder(TokioExecutor::new()).build_http(),

@@ -25,9 +25,13 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
             match request.method {
                 // The password is taken as sent: not trimmed (spec §6.8).
                 Method::PUT => {
-                    app.edit_room(request, &token, Callers::GuestsToo, Need::Moderator, |params, room| {
-                        moderation::set_password(room, &params.required_string("password")?)
-                    })
+                    app.edit_room(
+                        request,
+                        &token,
+                        Callers::GuestsToo,
+                        Need::Moderator,
+                        |params, room, _| moderation::set_password(room, &params.required_string("password")?),
+                    )
                     .await
                 }
                 _ => Err(ApiError::MethodNotAllowed),

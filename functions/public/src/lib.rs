@@ -25,15 +25,23 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
             let token = RoomToken::from_path(token)?;
             match request.method {
                 Method::POST => {
-                    app.edit_room(request, &token, Callers::UsersOnly, Need::UserModerator, |_, room| {
-                        moderation::make_public(room)
-                    })
+                    app.edit_room(
+                        request,
+                        &token,
+                        Callers::UsersOnly,
+                        Need::UserModerator,
+                        |_, room, _| moderation::make_public(room),
+                    )
                     .await
                 }
                 Method::DELETE => {
-                    app.edit_room(request, &token, Callers::UsersOnly, Need::UserModerator, |_, room| {
-                        moderation::make_private(room)
-                    })
+                    app.edit_room(
+                        request,
+                        &token,
+                        Callers::UsersOnly,
+                        Need::UserModerator,
+                        |_, room, _| moderation::make_private(room),
+                    )
                     .await
                 }
                 _ => Err(ApiError::MethodNotAllowed),

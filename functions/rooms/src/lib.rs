@@ -107,23 +107,32 @@ async fn get_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<
 
 /// spec §6.4: rename (moderators; guests may call).
 async fn rename_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    app.edit_room(request, token, Callers::GuestsToo, Need::Moderator, |params, room| {
-        moderation::rename(room, &params.required_string("roomName")?)
-    })
+    app.edit_room(
+        request,
+        token,
+        Callers::GuestsToo,
+        Need::Moderator,
+        |params, room, _| moderation::rename(room, &params.required_string("roomName")?),
+    )
     .await
 }
 
 /// spec §6.5: delete the room with everything in it (moderators; guests may call).
 async fn delete_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
-    moderation::delete_room(&app.store, token, &caller, room).await?;
-    Ok(Reply::done())
+    app.edit_room(request, token, Callers::GuestsToo, Need::Moderator, |_, room, _| {
+        moderation::delete(room)
+    })
+    .await
 }
 
 /// spec §6.6: lock or unlock (moderators; users only).
 async fn set_read_only(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    app.edit_room(request, token, Callers::UsersOnly, Need::Moderator, |params, room| {
-        moderation::set_read_only(room, params.required_int("state")?)
-    })
+    app.edit_room(
+        request,
+        token,
+        Callers::UsersOnly,
+        Need::Moderator,
+        |params, room, _| moderation::set_read_only(room, params.required_int("state")?),
+    )
     .await
 }

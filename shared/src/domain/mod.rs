@@ -7,6 +7,7 @@ mod kinds;
 pub mod messages;
 mod model;
 pub mod moderation;
+pub mod participants;
 mod room_name;
 pub mod rooms;
 pub mod secrets;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ActorType, NotificationLevel, ParticipantType, RoomToken, RoomType, UserId};
+use crate::app::Caller;
 
 /// A user account of this server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +89,9 @@ pub struct Participant {
     pub actor_id: String,
     pub display_name: String,
     pub participant_type: ParticipantType,
+    /// Guests: the hash of their session cookie's secret, which keys their row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_key: Option<String>,
     #[serde(default)]
     pub favorite: bool,
     #[serde(default)]
@@ -115,12 +119,46 @@ impl Participant {
             actor_id: user.id.to_string(),
             display_name: user.display_name.clone(),
             participant_type,
+            guest_key: None,
             favorite: false,
             notification_level: NotificationLevel::Default,
             last_read_message: 0,
             session_id: no_session(),
             in_call: 0,
             last_ping: 0,
+        }
+    }
+
+    /// A new guest with a session: their row is keyed by the hash of the cookie secret.
+    pub fn guest(guest_key: String, session_id: String, now: i64) -> Self {
+        Self {
+            actor_type: ActorType::Guests,
+            actor_id: super::secrets::guest_actor_id(&session_id),
+            display_name: String::new(),
+            participant_type: ParticipantType::Guest,
+            guest_key: Some(guest_key),
+            favorite: false,
+            notification_level: NotificationLevel::Default,
+            last_read_message: 0,
+            session_id,
+            in_call: 0,
+            last_ping: now,
+        }
+    }
+
+    /// The `{user}` parameter naming this participant in a system message (spec §9).
+    pub fn as_message_user(&self) -> MessageUser {
+        match self.actor_type {
+            ActorType::Users => MessageUser {
+                kind: "user".into(),
+                id: self.actor_id.clone(),
+                name: self.display_name.clone(),
+            },
+            ActorType::Guests => MessageUser {
+                kind: "guest".into(),
+                id: format!("guest/{}", self.actor_id),
+                name: self.display_name.clone(),
+            },
         }
     }
 
@@ -168,6 +206,32 @@ pub struct RoomAggregate {
 }
 
 impl RoomAggregate {
+    /// The caller's own row, if the caller is a participant.
+    pub fn participant_of(&self, caller: &Caller) -> Option<&Participant> {
+        match caller {
+            Caller::User(user) => self.user_participant(&user.id),
+            Caller::Guest(key) => self
+                .participants
+                .iter()
+                .find(|p| p.guest_key.as_deref() == Some(key.as_str())),
+            Caller::Anonymous => None,
+        }
+    }
+
+    /// Users with a real membership (types 1–3 and guest moderators), who keep a room alive
+    /// (spec §7.3).
+    pub fn members(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.iter().filter(|p| {
+            matches!(
+                p.participant_type,
+                ParticipantType::Owner
+                    | ParticipantType::Moderator
+                    | ParticipantType::User
+                    | ParticipantType::GuestModerator
+            )
+        })
+    }
+
     /// The row of a user, if the user is a participant.
     pub fn user_participant(&self, user: &UserId) -> Option<&Participant> {
         self.participants.iter().find(|p| p.is_user(user))

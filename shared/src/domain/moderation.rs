@@ -25,23 +25,42 @@ pub enum Need {
     UserModerator,
 }
 
-/// A decided change: the room's new state, the message recording it and rows to remove.
+/// A decided change: the room's new state, the message recording it, participant rows to
+/// write or remove; or the deletion of the whole room.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edit {
     pub room: Room,
     pub event: Option<SystemEvent>,
+    pub upserted: Vec<Participant>,
     pub removed: Vec<Participant>,
+    pub deletes_room: bool,
 }
 
 impl Edit {
-    fn new(room: &Room, change: impl FnOnce(&mut Room), event: SystemEvent) -> Self {
-        let mut room = room.clone();
-        change(&mut room);
+    /// The room as it is, to which participant changes and an event are added.
+    pub fn of(room: &Room) -> Self {
         Self {
-            room,
-            event: Some(event),
+            room: room.clone(),
+            event: None,
+            upserted: Vec::new(),
             removed: Vec::new(),
+            deletes_room: false,
         }
+    }
+
+    /// Deleting the room with everything in it.
+    pub fn delete(room: &Room) -> Self {
+        Self {
+            deletes_room: true,
+            ..Self::of(room)
+        }
+    }
+
+    fn new(room: &Room, change: impl FnOnce(&mut Room), event: SystemEvent) -> Self {
+        let mut edit = Self::of(room);
+        change(&mut edit.room);
+        edit.event = Some(event);
+        edit
     }
 }
 
@@ -52,11 +71,7 @@ pub fn authorize<'a>(
     need: Need,
 ) -> Result<(&'a RoomAggregate, &'a Participant), ApiError> {
     let room = room.ok_or(ApiError::NotFound)?;
-    let me = match caller {
-        Caller::User(user) => room.user_participant(&user.id),
-        Caller::Anonymous => None,
-    }
-    .ok_or(ApiError::NotFound)?;
+    let me = room.participant_of(caller).ok_or(ApiError::NotFound)?;
     let allowed = match need {
         Need::Participant => true,
         Need::Moderator => me.participant_type.is_moderator(),
@@ -87,6 +102,13 @@ pub async fn edit_room(
         let Some(edit) = decide(aggregate, me)? else {
             return Ok(());
         };
+        if edit.deletes_room {
+            if store.delete_room(aggregate).await? {
+                return Ok(());
+            }
+            loaded = store.load_room(token).await?;
+            continue;
+        }
         let mut room = edit.room;
         let message = edit.event.map(|event| {
             let message = event.by_participant(me, aggregate.room.last_message_id + 1, now());
@@ -98,6 +120,7 @@ pub async fn edit_room(
             expected_version: aggregate.room.version,
             room: &room,
             message: message.as_ref(),
+            upserted: &edit.upserted,
             removed: &edit.removed,
         };
         if store.commit_edit(edit).await? {
@@ -109,28 +132,14 @@ pub async fn edit_room(
     Err(ApiError::Unavailable)
 }
 
-/// Deletes a room with every participant and message (spec §6.5): moderators only, not
-/// one-to-one rooms.
-pub async fn delete_room(
-    store: &Store,
-    token: &RoomToken,
-    caller: &Caller,
-    first: Option<RoomAggregate>,
-) -> Result<(), ApiError> {
-    let mut loaded = first;
-    for _ in 0..MAX_ATTEMPTS {
-        let (aggregate, _) = authorize(loaded.as_ref(), caller, Need::Moderator)?;
-        if aggregate.room.room_type == RoomType::OneToOne {
-            return Err(ApiError::bad_request(
-                "One-to-one conversations cannot be deleted; remove yourself instead",
-            ));
-        }
-        if store.delete_room(aggregate).await? {
-            return Ok(());
-        }
-        loaded = store.load_room(token).await?;
+/// spec §6.5: delete the room with every participant and message; not one-to-one rooms.
+pub fn delete(aggregate: &RoomAggregate) -> Result<Option<Edit>, ApiError> {
+    if aggregate.room.room_type == RoomType::OneToOne {
+        return Err(ApiError::bad_request(
+            "One-to-one conversations cannot be deleted; remove yourself instead",
+        ));
     }
-    Err(ApiError::Unavailable)
+    Ok(Some(Edit::delete(&aggregate.room)))
 }
 
 /// spec §6.4: rename. `None` when the name does not change.
@@ -147,13 +156,10 @@ pub fn rename(aggregate: &RoomAggregate, raw_name: &str) -> Result<Option<Edit>,
         old: room.name.clone(),
         new: name.clone(),
     });
-    let mut renamed = room.clone();
-    renamed.name = name;
-    Ok(Some(Edit {
-        room: renamed,
-        event,
-        removed: Vec::new(),
-    }))
+    let mut edit = Edit::of(room);
+    edit.room.name = name;
+    edit.event = event;
+    Ok(Some(edit))
 }
 
 /// spec §6.6: lock or unlock. `None` when the state does not change.

@@ -39,10 +39,7 @@ pub fn access<'a>(
     caller: &Caller,
 ) -> Result<(&'a RoomAggregate, Option<&'a Participant>), ApiError> {
     let room = room.ok_or(ApiError::NotFound)?;
-    let own_row = match caller {
-        Caller::User(user) => room.user_participant(&user.id),
-        Caller::Anonymous => None,
-    };
+    let own_row = room.participant_of(caller);
     if own_row.is_none() && room.room.room_type != RoomType::Public {
         return Err(ApiError::NotFound);
     }

@@ -29,13 +29,32 @@ pub fn random_string(alphabet: &[u8], length: usize) -> String {
     out
 }
 
+/// Length of a Talk session id (spec §5).
+const SESSION_ID_LENGTH: usize = 255;
+
+/// A new Talk session id: 255 random characters from `A–Z a–z 0–9` (spec §5).
+pub fn new_session_id() -> String {
+    random_string(ALPHANUMERIC, SESSION_ID_LENGTH)
+}
+
+/// A new guest session secret, carried by the guest's cookie.
+pub fn new_guest_secret() -> String {
+    random_string(ALPHANUMERIC, APP_PASSWORD_LENGTH)
+}
+
+/// A guest's actor id: hex SHA-1 of their Talk session id (spec §9).
+pub fn guest_actor_id(session_id: &str) -> String {
+    use sha1::Digest as _;
+    hex::encode(sha1::Sha1::digest(session_id.as_bytes()))
+}
+
 /// A new app password secret.
 pub fn new_app_password() -> String {
     random_string(ALPHANUMERIC, APP_PASSWORD_LENGTH)
 }
 
-/// The stored form of an app password: hex SHA-256 (right for a high-entropy secret).
-pub fn app_password_hash(secret: &str) -> String {
+/// The stored form of a high-entropy secret (app password, guest cookie): hex SHA-256.
+pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -82,11 +101,11 @@ mod tests {
     #[test]
     fn hash_is_hex_sha256() {
         assert_eq!(
-            app_password_hash("abc"),
+            secret_hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert!(hashes_match(&app_password_hash("x"), &app_password_hash("x")));
-        assert!(!hashes_match(&app_password_hash("x"), &app_password_hash("y")));
+        assert!(hashes_match(&secret_hash("x"), &secret_hash("x")));
+        assert!(!hashes_match(&secret_hash("x"), &secret_hash("y")));
     }
 
     #[test]

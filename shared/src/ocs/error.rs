@@ -26,6 +26,9 @@ pub enum ApiError {
     /// The caller lacks the permission.
     #[error("")]
     Forbidden,
+    /// The lobby keeps the caller out (spec §7.1).
+    #[error("")]
+    LobbyActive,
     /// A parameter is missing, ill-typed or not acceptable; the text says which.
     #[error("{0}")]
     BadRequest(String),
@@ -47,7 +50,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
-            Self::CsrfCheckFailed => StatusCode::PRECONDITION_FAILED,
+            Self::CsrfCheckFailed | Self::LobbyActive => StatusCode::PRECONDITION_FAILED,
             Self::InvalidQuery | Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Forbidden => StatusCode::FORBIDDEN,

@@ -8,7 +8,7 @@ use super::keys::{
     APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, MEMBER_PREFIX, USER_SK, app_password_sk, group_pk, member_sk, user_pk,
 };
 use super::{Store, StoreError};
-use crate::domain::secrets::{app_password_hash, hashes_match};
+use crate::domain::secrets::{hashes_match, secret_hash};
 use crate::domain::{GroupId, User, UserId};
 
 /// Why an admin operation on the directory was refused.
@@ -54,7 +54,7 @@ impl Store {
     /// Checks Basic credentials: the user exists and the secret is one of their app passwords.
     /// Both reads run concurrently; one sequential round trip.
     pub async fn authenticate(&self, user: &UserId, secret: &str) -> Result<Option<User>, StoreError> {
-        let hash = app_password_hash(secret);
+        let hash = secret_hash(secret);
         let password_sk = app_password_sk(&hash);
         let (password, account) = tokio::try_join!(self.get(user_pk(user), &password_sk), self.get_user(user))?;
         let matches = password
@@ -164,7 +164,7 @@ impl Store {
         secret: &str,
         now: i64,
     ) -> Result<(), DirectoryError> {
-        let hash = app_password_hash(secret);
+        let hash = secret_hash(secret);
         let record = AppPasswordItem {
             user_id: user.clone(),
             label: label.to_string(),

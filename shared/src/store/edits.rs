@@ -10,6 +10,7 @@ use super::keys::{
     MESSAGE_PREFIX, PAIR_SK, ROOM_SK, message_sk, pair_pk, participant_sk, room_pk, user_participant_sk,
 };
 use super::queries::{CONDITION_FAILED, succeeded};
+use super::rooms::participant_item;
 use super::{Store, StoreError};
 use crate::domain::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
@@ -25,6 +26,8 @@ pub struct RoomEdit<'a> {
     /// The room's new state (with its version bumped).
     pub room: &'a Room,
     pub message: Option<&'a Message>,
+    /// Participant rows written as given (new participants, changed types).
+    pub upserted: &'a [Participant],
     pub removed: &'a [Participant],
 }
 
@@ -69,6 +72,13 @@ impl Store {
                 .table_name(&self.table)
                 .set_item(Some(to_item(message, room_pk(token), message_sk(message.id))?))
                 .condition_expression("attribute_not_exists(pk)")
+                .build()?;
+            items.push(TransactWriteItem::builder().put(put).build());
+        }
+        for participant in edit.upserted {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(participant_item(token, participant)?))
                 .build()?;
             items.push(TransactWriteItem::builder().put(put).build());
         }

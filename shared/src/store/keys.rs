@@ -49,7 +49,10 @@ pub fn user_participant_sk(user: &str) -> String {
 pub fn participant_sk(participant: &Participant) -> String {
     match participant.actor_type {
         ActorType::Users => user_participant_sk(&participant.actor_id),
-        ActorType::Guests => format!("ROOM#GUEST#{}", participant.actor_id),
+        ActorType::Guests => format!(
+            "ROOM#GUEST#{}",
+            participant.guest_key.as_deref().unwrap_or(&participant.actor_id)
+        ),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod keys;
 mod metrics;
 mod queries;
 mod rooms;
+mod sessions;
 mod table;
 
 pub use directory::{AppPasswordInfo, DirectoryError};
@@ -17,6 +18,7 @@ pub use edits::RoomEdit;
 pub use error::StoreError;
 pub use metrics::{CallCounter, CallStats};
 pub use rooms::CreateOutcome;
+pub use sessions::JoinOutcome;
 pub use table::TableDefinition;
 
 use aws_sdk_dynamodb::Client;

@@ -27,7 +27,7 @@ pub enum CreateOutcome {
 }
 
 /// A participant row; user rows are indexed under their user for the room list.
-fn participant_item(token: &RoomToken, participant: &Participant) -> Result<Item, StoreError> {
+pub(super) fn participant_item(token: &RoomToken, participant: &Participant) -> Result<Item, StoreError> {
     let item = to_item(participant, room_pk(token), participant_sk(participant))?;
     Ok(match participant.actor_type {
         ActorType::Users => with_gsi1(item, format!("USER#{}", participant.actor_id), room_pk(token)),

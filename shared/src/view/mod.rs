@@ -2,7 +2,9 @@
 //! `lastMessage` object (spec §9). Values are built in field order; the envelope does the rest.
 
 mod message;
+mod participants;
 mod room;
 
 pub use message::message_object;
+pub use participants::participant_list;
 pub use room::{Viewer, room_object};

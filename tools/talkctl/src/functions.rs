@@ -10,6 +10,7 @@ pub fn handler(name: &str) -> Option<Handler> {
         "password" => Some(|app, request| Box::pin(password::handle(app, request))),
         "favorite" => Some(|app, request| Box::pin(favorite::handle(app, request))),
         "notify" => Some(|app, request| Box::pin(notify::handle(app, request))),
+        "participants" => Some(|app, request| Box::pin(participants::handle(app, request))),
         _ => None,
     }
 }

@@ -154,7 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .parse()
                 .context("--host and --port must form an address")?;
             let routes = router.len();
-            let bound = spawn(addr, app.clone(), router).await?;
+            let bound = spawn(addr, app.clone().local(), router).await?;
             eprintln!(
                 "serving {routes} routes of {} on http://{bound} (table {})",
                 template.display(),

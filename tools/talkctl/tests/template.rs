@@ -69,5 +69,5 @@ fn the_template_declares_the_table_the_store_creates() {
 #[test]
 fn every_declared_route_has_a_function_in_this_build() {
     let router = Router::from_template(&template()).expect("every binary of the template is linked in");
-    assert_eq!(router.len(), 12);
+    assert_eq!(router.len(), 20);
 }

@@ -1,0 +1,347 @@
+//! Participants and sessions (spec §7): joining and leaving, adding and removing users,
+//! leaving a conversation, promoting and demoting moderators. Changes to the participant list
+//! are [`Edit`]s committed like any room change, with their system message.
+
+use crate::app::Caller;
+use crate::ocs::ApiError;
+use crate::store::{JoinOutcome, Store};
+
+use super::moderation::Edit;
+use super::rooms::now;
+use super::secrets::{new_guest_secret, new_session_id, room_password_matches, secret_hash};
+use super::{MessageUser, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId};
+
+/// Attempts at joining before answering 503 (each failure means the room changed meanwhile).
+const MAX_ATTEMPTS: usize = 20;
+
+fn same_row(a: &Participant, b: &Participant) -> bool {
+    a.actor_type == b.actor_type && a.actor_id == b.actor_id
+}
+
+/// spec §7.2: add a user as a plain participant (`user_added`); `None` when already there.
+pub fn add(aggregate: &RoomAggregate, invited: Option<&User>) -> Result<Option<Edit>, ApiError> {
+    if aggregate.room.room_type == RoomType::OneToOne {
+        return Err(ApiError::bad_request(
+            "Participants cannot be added to one-to-one conversations",
+        ));
+    }
+    let user = invited.ok_or(ApiError::NotFound)?;
+    if aggregate.user_participant(&user.id).is_some() {
+        return Ok(None);
+    }
+    let mut edit = Edit::of(&aggregate.room);
+    edit.event = Some(SystemEvent::UserAdded(MessageUser::for_user(user)));
+    edit.upserted.push(Participant::user(user, ParticipantType::User));
+    Ok(Some(edit))
+}
+
+/// spec §7.3: the caller leaves the conversation; the last member's leaving deletes it.
+pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>, ApiError> {
+    let others: Vec<&Participant> = aggregate.members().filter(|p| !same_row(p, me)).collect();
+    let mut edit = Edit::of(&aggregate.room);
+    edit.removed.push(me.clone());
+    if aggregate.room.room_type == RoomType::OneToOne {
+        // The room keeps the pair, so creating it again re-adds whoever left (spec §6.2).
+        let nobody_left = aggregate.participants.iter().all(|p| same_row(p, me));
+        return Ok(Some(if nobody_left {
+            Edit::delete(&aggregate.room)
+        } else {
+            edit
+        }));
+    }
+    if me.participant_type.is_moderator()
+        && !others.is_empty()
+        && !others.iter().any(|p| p.participant_type.is_moderator())
+    {
+        return Err(ApiError::bad_request(
+            "Promote another participant to moderator before leaving",
+        ));
+    }
+    if others.is_empty() {
+        return Ok(Some(Edit::delete(&aggregate.room)));
+    }
+    edit.event = Some(SystemEvent::UserRemoved(me.as_message_user()));
+    Ok(Some(edit))
+}
+
+/// spec §7.4: a moderator removes a user; removing yourself is leaving (§7.3).
+pub fn remove(aggregate: &RoomAggregate, me: &Participant, target: &str) -> Result<Option<Edit>, ApiError> {
+    if aggregate.room.room_type == RoomType::OneToOne {
+        return Err(ApiError::bad_request(
+            "Participants cannot be removed from one-to-one conversations",
+        ));
+    }
+    let target = UserId::parse(target)
+        .ok()
+        .and_then(|id| aggregate.user_participant(&id))
+        .ok_or(ApiError::NotFound)?;
+    if same_row(target, me) {
+        return leave(aggregate, me);
+    }
+    if target.participant_type == ParticipantType::Owner {
+        return Err(ApiError::Forbidden);
+    }
+    let mut edit = Edit::of(&aggregate.room);
+    edit.event = Some(SystemEvent::UserRemoved(target.as_message_user()));
+    edit.removed.push(target.clone());
+    Ok(Some(edit))
+}
+
+/// Whom a moderator change is about: a user, or a guest by their session id (spec §7.7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    User(String),
+    Session(String),
+}
+
+/// spec §7.7: promote (3→2, 4→6) or demote (2→3, 6→4) a participant.
+pub fn set_moderator(
+    aggregate: &RoomAggregate,
+    me: &Participant,
+    target: &Target,
+    promote: bool,
+) -> Result<Option<Edit>, ApiError> {
+    let row = match target {
+        Target::User(id) => UserId::parse(id.as_str())
+            .ok()
+            .and_then(|id| aggregate.user_participant(&id)),
+        Target::Session(session) => aggregate
+            .participants
+            .iter()
+            .find(|p| p.participant_type.is_guest() && p.session_id == *session && session != "0"),
+    }
+    .ok_or(ApiError::NotFound)?;
+    if aggregate.room.room_type == RoomType::OneToOne {
+        return Err(ApiError::bad_request(
+            "One-to-one conversations have no moderators to change",
+        ));
+    }
+    if !promote && same_row(row, me) {
+        return Err(ApiError::Forbidden);
+    }
+    let user = row.as_message_user();
+    let (new_type, event) = match (row.participant_type, promote) {
+        (ParticipantType::User, true) => (ParticipantType::Moderator, SystemEvent::ModeratorPromoted(user)),
+        (ParticipantType::Moderator, false) => (ParticipantType::User, SystemEvent::ModeratorDemoted(user)),
+        (ParticipantType::Guest, true) => (
+            ParticipantType::GuestModerator,
+            SystemEvent::GuestModeratorPromoted(user),
+        ),
+        (ParticipantType::GuestModerator, false) => (ParticipantType::Guest, SystemEvent::GuestModeratorDemoted(user)),
+        _ => {
+            return Err(ApiError::bad_request(
+                "This participant cannot be promoted or demoted that way",
+            ));
+        }
+    };
+    let mut edit = Edit::of(&aggregate.room);
+    edit.event = Some(event);
+    edit.upserted.push(Participant {
+        participant_type: new_type,
+        ..row.clone()
+    });
+    Ok(Some(edit))
+}
+
+/// The caller after joining: the room, their row with its new session, and for a new guest
+/// the secret their cookie must carry.
+pub struct Joined {
+    pub room: RoomAggregate,
+    pub me: Participant,
+    pub guest_secret: Option<String>,
+}
+
+/// spec §7.5: start a session. Participants get a new session; anyone else may join a public
+/// room (with its password, if it has one) as a self-joined user or a new guest.
+pub async fn join(
+    store: &Store,
+    token: &RoomToken,
+    caller: &Caller,
+    first: Option<RoomAggregate>,
+    password: &str,
+) -> Result<Joined, ApiError> {
+    let mut loaded = first;
+    for _ in 0..MAX_ATTEMPTS {
+        let mut room = loaded.take().ok_or(ApiError::NotFound)?;
+        let now = now();
+        if let Some(row) = room.participant_of(caller) {
+            let me = Participant {
+                session_id: new_session_id(),
+                last_ping: now,
+                ..row.clone()
+            };
+            if store.start_session(token, &me).await? {
+                room.participants.retain(|p| !same_row(p, &me));
+                room.participants.push(me.clone());
+                return Ok(Joined {
+                    room,
+                    me,
+                    guest_secret: None,
+                });
+            }
+        } else {
+            if room.room.room_type != RoomType::Public {
+                return Err(ApiError::NotFound);
+            }
+            if let Some(hash) = &room.room.password_hash
+                && !room_password_matches(password, hash)
+            {
+                return Err(ApiError::Forbidden);
+            }
+            let (me, guest_secret) = match caller {
+                Caller::User(user) => {
+                    let row = Participant::user(user, ParticipantType::UserSelfJoined);
+                    (
+                        Participant {
+                            session_id: new_session_id(),
+                            last_ping: now,
+                            ..row
+                        },
+                        None,
+                    )
+                }
+                Caller::Guest(_) | Caller::Anonymous => {
+                    let secret = new_guest_secret();
+                    (
+                        Participant::guest(secret_hash(&secret), new_session_id(), now),
+                        Some(secret),
+                    )
+                }
+            };
+            if store.join_room(token, &me).await? == JoinOutcome::Joined {
+                room.participants.push(me.clone());
+                return Ok(Joined { room, me, guest_secret });
+            }
+        }
+        loaded = store.load_room(token).await?;
+    }
+    Err(ApiError::Unavailable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Room;
+
+    fn user(id: &str) -> User {
+        User {
+            id: UserId::parse(id).unwrap(),
+            display_name: id.to_uppercase(),
+        }
+    }
+
+    fn room(room_type: RoomType, members: &[(&str, ParticipantType)]) -> RoomAggregate {
+        RoomAggregate {
+            room: Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, "Room"),
+            participants: members
+                .iter()
+                .map(|(id, kind)| Participant::user(&user(id), *kind))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_last_moderator_cannot_leave_other_users_behind() {
+        let aggregate = room(
+            RoomType::Group,
+            &[("a", ParticipantType::Owner), ("b", ParticipantType::User)],
+        );
+        assert!(matches!(
+            leave(&aggregate, &aggregate.participants[0]),
+            Err(ApiError::BadRequest(_))
+        ));
+        let plain = leave(&aggregate, &aggregate.participants[1]).unwrap().unwrap();
+        assert_eq!(plain.removed.len(), 1);
+        assert!(matches!(plain.event, Some(SystemEvent::UserRemoved(_))));
+        let with_other_moderator = room(
+            RoomType::Group,
+            &[
+                ("a", ParticipantType::Owner),
+                ("b", ParticipantType::Moderator),
+                ("c", ParticipantType::User),
+            ],
+        );
+        assert!(leave(&with_other_moderator, &with_other_moderator.participants[0]).is_ok());
+    }
+
+    #[test]
+    fn the_last_member_leaving_deletes_the_room_and_self_joined_users_do_not_count() {
+        let alone = room(
+            RoomType::Public,
+            &[("a", ParticipantType::Owner), ("x", ParticipantType::UserSelfJoined)],
+        );
+        assert!(leave(&alone, &alone.participants[0]).unwrap().unwrap().deletes_room);
+        let pair = room(
+            RoomType::OneToOne,
+            &[("a", ParticipantType::Owner), ("b", ParticipantType::Owner)],
+        );
+        let first = leave(&pair, &pair.participants[0]).unwrap().unwrap();
+        assert!(!first.deletes_room && first.event.is_none());
+        let half = room(RoomType::OneToOne, &[("b", ParticipantType::Owner)]);
+        assert!(leave(&half, &half.participants[0]).unwrap().unwrap().deletes_room);
+    }
+
+    #[test]
+    fn moderator_changes_follow_the_allowed_transitions() {
+        let aggregate = room(
+            RoomType::Group,
+            &[
+                ("a", ParticipantType::Owner),
+                ("b", ParticipantType::User),
+                ("m", ParticipantType::Moderator),
+            ],
+        );
+        let me = &aggregate.participants[0];
+        let promoted = set_moderator(&aggregate, me, &Target::User("b".into()), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(promoted.upserted[0].participant_type, ParticipantType::Moderator);
+        assert!(matches!(
+            set_moderator(&aggregate, me, &Target::User("b".into()), false),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            set_moderator(&aggregate, me, &Target::User("a".into()), true),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert_eq!(
+            set_moderator(&aggregate, me, &Target::User("a".into()), false),
+            Err(ApiError::Forbidden)
+        );
+        assert_eq!(
+            set_moderator(&aggregate, me, &Target::User("zz".into()), true),
+            Err(ApiError::NotFound)
+        );
+        let demoted = set_moderator(&aggregate, me, &Target::User("m".into()), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(demoted.upserted[0].participant_type, ParticipantType::User);
+    }
+
+    #[test]
+    fn owners_cannot_be_removed_and_one_to_one_has_no_removals() {
+        let aggregate = room(
+            RoomType::Group,
+            &[
+                ("a", ParticipantType::Owner),
+                ("m", ParticipantType::Moderator),
+                ("b", ParticipantType::User),
+            ],
+        );
+        let moderator = &aggregate.participants[1];
+        assert_eq!(remove(&aggregate, moderator, "a"), Err(ApiError::Forbidden));
+        assert_eq!(remove(&aggregate, moderator, "nobody"), Err(ApiError::NotFound));
+        assert_eq!(
+            remove(&aggregate, moderator, "b").unwrap().unwrap().removed[0].actor_id,
+            "b"
+        );
+        let pair = room(
+            RoomType::OneToOne,
+            &[("a", ParticipantType::Owner), ("b", ParticipantType::Owner)],
+        );
+        assert!(matches!(
+            remove(&pair, &pair.participants[0], "b"),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+}
