@@ -82,7 +82,7 @@ impl World {
 
     /// A room of `room_type` by alice with bob added through the API.
     async fn room_with_bob(&self, room_type: &str) -> String {
-        let token = if room_type == "1" {
+        if room_type == "1" {
             self.create("alice", &[("roomType", "1"), ("invite", "bob")]).await
         } else {
             let token = self
@@ -98,8 +98,7 @@ impl World {
                 .await;
             assert_eq!(added.status, StatusCode::OK, "{}", added.body);
             token
-        };
-        token
+        }
     }
 
     async fn join(&self, who: &As, token: &str, password: Option<&str>) -> Answer {
