@@ -92,8 +92,9 @@ pub fn basic(user: &str, secret: &str) -> String {
 
 /// The fixed world the event fixtures in `events/` are written against: users alice, bob and
 /// carol with app passwords `<uid>-fixture-app-password`, group `engineering` (alice, bob), the
-/// group room `fixtgroup` (alice owner, bob user), the public room `fixtpublic` (alice owner)
-/// and the one-to-one room `fixtdirect` of alice and bob.
+/// group room `fixtgroup` (alice owner, bob user), the public room `fixtpublic` (alice owner, and
+/// a guest whose cookie is `talk_guest_fixtpublic=fixture-guest-secret`) and the one-to-one room
+/// `fixtdirect` of alice and bob.
 pub async fn seed_fixture_world(env: &TestEnv) {
     use talk::domain::{Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent};
 
@@ -153,4 +154,13 @@ pub async fn seed_fixture_world(env: &TestEnv) {
             .expect("fixture room stored");
         assert_eq!(outcome, talk::store::CreateOutcome::Created);
     }
+    let public = RoomToken::parse("fixtpublic").expect("valid token");
+    let guest_key = talk::domain::secrets::secret_hash("fixture-guest-secret");
+    let guest = Participant::guest(guest_key, "fixture-guest-session".into(), talk::domain::rooms::now());
+    assert!(
+        env.store()
+            .add_participant_if_absent(&public, &guest)
+            .await
+            .expect("fixture guest stored")
+    );
 }

@@ -26,6 +26,63 @@ fn done(body: &str) {
 
 /// (fixture, HTTP status, check of the body).
 const CASES: &[(&str, u16, Check)] = &[
+    ("rooms/get-room-as-guest.json", 200, |body| {
+        let room = &json(body)["ocs"]["data"];
+        assert_eq!(
+            (room["participantType"].as_i64(), room["name"].as_str()),
+            (Some(4), Some("Fixture public"))
+        );
+    }),
+    ("participants/list-participants.json", 200, |body| {
+        let rows = json(body)["ocs"]["data"].clone();
+        let ids: Vec<&str> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["userId"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["alice", "bob"]);
+    }),
+    ("participants/list-participants-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("participants/add-participant.json", 200, done),
+    ("participants/add-participant-plain-user.json", 403, |body| {
+        statuscode(403)(body)
+    }),
+    ("participants/add-participant-unknown-user.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("participants/remove-participant.json", 200, done),
+    ("participants/remove-participant-owner.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("participants/leave-room.json", 200, done),
+    ("participants/leave-room-last-moderator.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("participants/join-room-member.json", 200, |body| {
+        let room = &json(body)["ocs"]["data"];
+        assert_eq!(room["sessionId"].as_str().map(str::len), Some(255));
+        assert_eq!(room["participantType"], 3);
+    }),
+    ("participants/join-public-room-user.json", 200, |body| {
+        assert_eq!(json(body)["ocs"]["data"]["participantType"], 5)
+    }),
+    ("participants/join-public-room-guest.json", 200, |body| {
+        assert_eq!(json(body)["ocs"]["data"]["participantType"], 4)
+    }),
+    ("participants/join-private-room-guest.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("participants/leave-session-guest.json", 200, done),
+    ("participants/promote-moderator.json", 200, done),
+    ("participants/promote-moderator-one-to-one.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("participants/demote-moderator-self.json", 403, |body| {
+        statuscode(403)(body)
+    }),
     ("rooms/list-rooms.json", 200, |body| {
         let rooms = json(body)["ocs"]["data"].clone();
         let tokens: BTreeSet<&str> = rooms
@@ -206,4 +263,26 @@ async fn every_fixture_gets_its_expected_answer() {
         assert_eq!(response.status().as_u16(), *status, "{file}: {body}");
         check(&body);
     }
+}
+
+#[tokio::test]
+async fn guest_cookies_are_secure_in_lambda() {
+    let env = TestEnv::new().await;
+    seed_fixture_world(&env).await;
+    let text =
+        std::fs::read_to_string(workspace_root().join("events/participants/join-public-room-guest.json")).unwrap();
+    let handle = talkctl::functions::handler("participants").unwrap();
+    let response = handle(&env.app, lambda_http::request::from_str(&text).unwrap()).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("talk_guest_fixtpublic="), "{cookie}");
+    for attribute in ["; Path=/", "; HttpOnly", "; SameSite=Lax", "; Secure"] {
+        assert!(cookie.contains(attribute), "{attribute} missing from {cookie}");
+    }
+    let secret = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
+    assert!(secret.len() >= 32, "the secret has at least 128 bits: {secret}");
+    let stored = env.store().scan_keys().await.unwrap();
+    assert!(
+        stored.iter().all(|(_, sk)| !sk.contains(secret)),
+        "only the hash of the secret is stored"
+    );
 }
