@@ -3,6 +3,7 @@
 //! store ([`store`]) and the room object ([`view`]). Functions are thin routers over [`App`].
 
 pub mod app;
+pub mod capabilities;
 pub mod domain;
 pub mod lambda;
 pub mod logging;

@@ -13,11 +13,15 @@ use lambda_http::http::{HeaderName, HeaderValue, Method};
 use lambda_http::{Body, Request, Response};
 use serde_json::Value;
 use talk::app::Callers;
+use talk::capabilities::talk_hash;
 use talk::domain::RoomToken;
 use talk::domain::moderation::{self, Need};
 use talk::domain::rooms::{self, CreateRequest, Created, now};
 use talk::view::room_object;
 use talk::{ApiError, ApiRequest, App, Reply};
+
+/// The header carrying the capabilities hash (spec §3.6).
+const TALK_HASH: HeaderName = HeaderName::from_static("x-nextcloud-talk-hash");
 
 /// Answers one API Gateway request.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
@@ -69,10 +73,12 @@ async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> 
         .iter()
         .map(|room| room_object(room, room.user_participant(&user.id), now))
         .collect();
-    Ok(Reply::ok(Value::Array(objects)).with_header(
-        HeaderName::from_static("x-nextcloud-talk-modified-before"),
-        HeaderValue::from(now),
-    ))
+    Ok(Reply::ok(Value::Array(objects))
+        .with_header(TALK_HASH, HeaderValue::from_static(talk_hash()))
+        .with_header(
+            HeaderName::from_static("x-nextcloud-talk-modified-before"),
+            HeaderValue::from(now),
+        ))
 }
 
 /// spec §6.2: create a one-to-one, group or public conversation.
@@ -102,7 +108,7 @@ async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError>
 async fn get_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
     let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
     let (room, viewer) = rooms::access(room.as_ref(), &caller)?;
-    Ok(Reply::ok(room_object(room, viewer, now())))
+    Ok(Reply::ok(room_object(room, viewer, now())).with_header(TALK_HASH, HeaderValue::from_static(talk_hash())))
 }
 
 /// spec §6.4: rename (moderators; guests may call).

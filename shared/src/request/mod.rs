@@ -8,7 +8,7 @@ mod path;
 
 pub use credentials::BasicCredentials;
 pub use params::{MAX_BODY_BYTES, Params};
-pub use path::spreed_route;
+pub use path::{SPREED_ROUTES, is_known_route, ocs_path, spreed_route};
 
 use http::{HeaderMap, Method, Response};
 use lambda_http::{Body, Request};
@@ -22,6 +22,8 @@ pub struct ApiRequest {
     pub method: Method,
     /// The route below `/ocs/v{1,2}.php/apps/spreed/api/v1`, or `None` when the path is no route.
     pub route: Option<String>,
+    /// The path below `/ocs/v{1,2}.php`, if the path is an OCS path.
+    pub ocs_path: Option<String>,
     pub envelope: Envelope,
     pub format: Format,
     query_format: Option<Format>,
@@ -57,13 +59,12 @@ impl ApiRequest {
         let query_format = query_format.as_deref().and_then(Format::from_param);
         let accept = parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok());
         let format = Format::negotiate(format_param.as_deref(), accept);
-        let (envelope, route) = match spreed_route(parts.uri.path()) {
-            Some((envelope, route)) => (envelope, Some(route.to_string())),
-            None => (Envelope::V2, None),
-        };
+        let envelope = ocs_path(parts.uri.path()).map_or(Envelope::V2, |(envelope, _)| envelope);
+        let route = spreed_route(parts.uri.path()).map(|(_, route)| route.to_string());
         Self {
             method: parts.method,
             route,
+            ocs_path: ocs_path(parts.uri.path()).map(|(_, path)| path.to_string()),
             envelope,
             format,
             query_format,

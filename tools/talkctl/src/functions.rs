@@ -11,6 +11,7 @@ pub fn handler(name: &str) -> Option<Handler> {
         "favorite" => Some(|app, request| Box::pin(favorite::handle(app, request))),
         "notify" => Some(|app, request| Box::pin(notify::handle(app, request))),
         "participants" => Some(|app, request| Box::pin(participants::handle(app, request))),
+        "capabilities" => Some(|app, request| Box::pin(capabilities::handle(app, request))),
         _ => None,
     }
 }

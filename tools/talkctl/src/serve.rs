@@ -19,7 +19,7 @@ use talk::{ApiError, ApiRequest, App};
 use tokio::net::TcpListener;
 
 use crate::functions::handler;
-use crate::template::{Route, TemplateError, routes};
+use crate::template::{Route, TemplateError, routes as routes_of};
 use talk::lambda::Handler;
 
 /// API Gateway's payload limit; larger bodies get 413 as there.
@@ -28,6 +28,8 @@ const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// The routes with their in-process handlers.
 pub struct Router {
     routes: Vec<(Route, Handler)>,
+    /// The `$default` route's function, for requests no route matches.
+    fallback: Option<Handler>,
 }
 
 /// Why the server could not start.
@@ -44,17 +46,20 @@ pub enum ServeError {
 impl Router {
     /// Builds the router from the text of `template.yaml`.
     pub fn from_template(template: &str) -> Result<Self, ServeError> {
-        let routes = routes(template)?
-            .into_iter()
-            .map(|route| match handler(&route.binary) {
-                Some(handle) => Ok((route, handle)),
-                None => Err(ServeError::UnknownBinary(route.binary.clone())),
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Self { routes })
+        let mut routes = Vec::new();
+        let mut fallback = None;
+        for route in routes_of(template)? {
+            let handle = handler(&route.binary).ok_or_else(|| ServeError::UnknownBinary(route.binary.clone()))?;
+            if route.is_default() {
+                fallback = Some(handle);
+            } else {
+                routes.push((route, handle));
+            }
+        }
+        Ok(Self { routes, fallback })
     }
 
-    /// Number of routes served.
+    /// Number of routes served (the `$default` route not counted).
     pub fn len(&self) -> usize {
         self.routes.len()
     }
@@ -81,10 +86,11 @@ impl Router {
     /// Answers one request as API Gateway and the function would.
     pub async fn answer(&self, app: &App, request: lambda_http::Request) -> lambda_http::Response<Body> {
         let (handle, parameters, known_path) = self.find(request.method().as_str(), request.uri().path());
-        match handle {
-            Some(handle) => handle(app, request.with_path_parameters(parameters)).await,
-            None if known_path => ApiRequest::new(request).respond(Err(ApiError::MethodNotAllowed)),
-            None => ApiRequest::new(request).respond(Err(ApiError::InvalidQuery)),
+        match (handle, self.fallback) {
+            (Some(handle), _) => handle(app, request.with_path_parameters(parameters)).await,
+            (None, Some(fallback)) => fallback(app, request).await,
+            (None, None) if known_path => ApiRequest::new(request).respond(Err(ApiError::MethodNotAllowed)),
+            (None, None) => ApiRequest::new(request).respond(Err(ApiError::InvalidQuery)),
         }
     }
 }

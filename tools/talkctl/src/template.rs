@@ -30,6 +30,9 @@ fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter().try_fold(value, |value, key| value.get(*key))?.as_str()
 }
 
+/// The `method` of the `$default` route (it has no path segments).
+pub const DEFAULT_ROUTE: &str = "$default";
+
 /// Parses the routes of a SAM template.
 pub fn routes(template: &str) -> Result<Vec<Route>, TemplateError> {
     let document: Value = serde_norway::from_str(template)?;
@@ -52,28 +55,42 @@ pub fn routes(template: &str) -> Result<Vec<Route>, TemplateError> {
             if text(event, &["Type"]) != Some("HttpApi") {
                 continue;
             }
-            let (Some(method), Some(path)) = (
+            let route = match (
                 text(event, &["Properties", "Method"]),
                 text(event, &["Properties", "Path"]),
-            ) else {
-                let event_name = event_name.as_str().unwrap_or_default().to_string();
-                return Err(TemplateError::IncompleteRoute(event_name, name));
+            ) {
+                (Some(method), Some(path)) => Route {
+                    method: method.to_ascii_uppercase(),
+                    segments: path.split('/').skip(1).map(str::to_string).collect(),
+                    binary: binary.to_string(),
+                },
+                // Neither: API Gateway's `$default` route, for requests no other route matches.
+                (None, None) => Route {
+                    method: DEFAULT_ROUTE.to_string(),
+                    segments: Vec::new(),
+                    binary: binary.to_string(),
+                },
+                _ => {
+                    let event_name = event_name.as_str().unwrap_or_default().to_string();
+                    return Err(TemplateError::IncompleteRoute(event_name, name));
+                }
             };
-            routes.push(Route {
-                method: method.to_ascii_uppercase(),
-                segments: path.split('/').skip(1).map(str::to_string).collect(),
-                binary: binary.to_string(),
-            });
+            routes.push(route);
         }
     }
     Ok(routes)
 }
 
 impl Route {
+    /// Whether this is the `$default` route.
+    pub fn is_default(&self) -> bool {
+        self.method == DEFAULT_ROUTE
+    }
+
     /// The path parameters if `path` matches this route's path (whatever the method).
     pub fn match_path(&self, path: &str) -> Option<HashMap<String, String>> {
         let segments: Vec<&str> = path.split('/').skip(1).collect();
-        if segments.len() != self.segments.len() {
+        if self.is_default() || segments.len() != self.segments.len() {
             return None;
         }
         let mut parameters = HashMap::new();
@@ -108,6 +125,8 @@ Resources:
         Variables:
           TABLE_NAME: !Ref Table
       Events:
+        Fallback:
+          Type: HttpApi
         GetRoom:
           Type: HttpApi
           Properties:
@@ -118,7 +137,9 @@ Resources:
 
     #[test]
     fn reads_functions_and_routes_with_cloudformation_tags() {
-        let routes = routes(TEMPLATE).unwrap();
+        let mut routes = routes(TEMPLATE).unwrap();
+        let fallback = routes.remove(0);
+        assert!(fallback.is_default() && fallback.match_path("/anything").is_none());
         assert_eq!(
             routes,
             vec![Route {

@@ -2,6 +2,10 @@
 //! template declares, and every route the template declares has a function in this build.
 
 use serde_norway::Value;
+use std::collections::BTreeSet;
+
+use talk::ocs::Envelope;
+use talk::request::{SPREED_ROUTES, ocs_path, spreed_route};
 use talk::store::TableDefinition;
 use talkctl::local::workspace_root;
 use talkctl::serve::Router;
@@ -69,5 +73,44 @@ fn the_template_declares_the_table_the_store_creates() {
 #[test]
 fn every_declared_route_has_a_function_in_this_build() {
     let router = Router::from_template(&template()).expect("every binary of the template is linked in");
-    assert_eq!(router.len(), 20);
+    assert_eq!(
+        router.len(),
+        42,
+        "20 spreed routes and capabilities, each under /ocs/v1.php and /ocs/v2.php"
+    );
+}
+
+#[test]
+fn the_template_declares_every_route_of_the_spec_in_both_envelopes() {
+    let routes = talkctl::template::routes(&template()).unwrap();
+    let declared: BTreeSet<(String, String)> = routes
+        .iter()
+        .filter(|r| !r.is_default())
+        .map(|r| (r.method.clone(), format!("/{}", r.segments.join("/"))))
+        .collect();
+    let mut below_prefix = BTreeSet::new();
+    for (method, path) in &declared {
+        let (envelope, rest) = ocs_path(path).expect("every route is an OCS path");
+        let twin = match envelope {
+            Envelope::V1 => format!("/ocs/v2.php{rest}"),
+            Envelope::V2 => format!("/ocs/v1.php{rest}"),
+        };
+        assert!(
+            declared.contains(&(method.clone(), twin.clone())),
+            "{method} {path} has no twin {twin}"
+        );
+        if let Some((_, route)) = spreed_route(path) {
+            below_prefix.insert(route.to_string());
+        }
+    }
+    assert_eq!(
+        below_prefix,
+        SPREED_ROUTES.iter().map(|r| r.to_string()).collect::<BTreeSet<_>>()
+    );
+    assert!(declared.contains(&("GET".to_string(), "/ocs/v2.php/cloud/capabilities".to_string())));
+    assert_eq!(
+        routes.iter().filter(|r| r.is_default()).count(),
+        1,
+        "one $default route answers everything else"
+    );
 }

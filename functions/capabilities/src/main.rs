@@ -1,0 +1,6 @@
+//! The `capabilities` Lambda.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    talk::lambda::run(|app, request| Box::pin(capabilities::handle(app, request))).await
+}

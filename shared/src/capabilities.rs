@@ -1,0 +1,83 @@
+//! The capabilities document (spec §10) and the `X-Nextcloud-Talk-Hash` derived from it
+//! (spec §3.6). [`FEATURES`] is the one list of what this server implements; a feature is
+//! added here in the same change that makes it work (its test is in `tests/`).
+
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+use sha1::Digest;
+
+/// The Talk capability names whose behaviour this server implements.
+pub const FEATURES: &[&str] = &[
+    "favorites",
+    "notification-levels",
+    "read-only-rooms",
+    "locked-one-to-one-rooms",
+    "empty-group-room",
+    "last-room-activity",
+    "system-messages",
+    "multi-room-users",
+    "start-call-flag",
+    "in-call-flags",
+    "mention-flag",
+];
+
+/// Most characters of a chat message (spec §10).
+pub const CHAT_MAX_LENGTH: u32 = 32000;
+
+/// The Nextcloud version reported to clients: the server generation whose Talk (8) spoke
+/// this API (spec decision: clients gate features on capabilities, not on this number).
+const VERSION: (u32, u32, u32) = (18, 0, 0);
+
+/// The `data` of the capabilities answer.
+pub fn capabilities() -> Value {
+    let (major, minor, micro) = VERSION;
+    json!({
+        "version": {
+            "major": major,
+            "minor": minor,
+            "micro": micro,
+            "string": format!("{major}.{minor}.{micro}"),
+            "edition": "",
+            "extendedSupport": false,
+        },
+        "capabilities": {
+            "spreed": {
+                "features": FEATURES,
+                "config": {"chat": {"max-length": CHAT_MAX_LENGTH}},
+            },
+        },
+    })
+}
+
+/// Hex SHA-1 of the capabilities and configuration clients cache: changes whenever they do.
+pub fn talk_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hex::encode(sha1::Sha1::digest(capabilities().to_string().as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_has_the_spec_shape() {
+        let document = capabilities();
+        assert_eq!(document["version"]["string"], "18.0.0");
+        assert_eq!(document["version"]["extendedSupport"], false);
+        assert_eq!(
+            document["capabilities"]["spreed"]["config"]["chat"]["max-length"],
+            32000
+        );
+        assert_eq!(
+            document["capabilities"]["spreed"]["features"].as_array().unwrap().len(),
+            FEATURES.len()
+        );
+    }
+
+    #[test]
+    fn the_hash_is_a_stable_sha1() {
+        assert_eq!(talk_hash().len(), 40);
+        assert_eq!(talk_hash(), talk_hash());
+    }
+}
