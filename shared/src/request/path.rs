@@ -39,7 +39,8 @@ pub fn spreed_route(path: &str) -> Option<(Envelope, &str)> {
     route.starts_with('/').then_some((envelope, route))
 }
 
-/// Whether a spreed route is one of [`SPREED_ROUTES`], whatever the method.
+/// Whether a spreed route is one of [`SPREED_ROUTES`] with a well-formed token, whatever the
+/// method (a malformed token makes any path "no route", spec §1).
 pub fn is_known_route(route: &str) -> bool {
     let segments: Vec<&str> = route.split('/').collect();
     SPREED_ROUTES.iter().any(|pattern| {
@@ -48,7 +49,7 @@ pub fn is_known_route(route: &str) -> bool {
             && pattern
                 .iter()
                 .zip(&segments)
-                .all(|(p, s)| *p == *s || (*p == "{token}" && !s.is_empty()))
+                .all(|(p, s)| *p == *s || (*p == "{token}" && crate::domain::RoomToken::parse(*s).is_ok()))
     })
 }
 
@@ -84,7 +85,8 @@ mod tests {
     #[test]
     fn known_routes_match_any_token_segment() {
         assert!(is_known_route("/room"));
-        assert!(is_known_route("/room/ANY-TOKEN"));
+        assert!(is_known_route("/room/abcdefgh"));
+        assert!(!is_known_route("/room/NOT-A-TOKEN"));
         assert!(is_known_route("/room/abcd/participants/self"));
         assert!(!is_known_route("/room/abcd/unknown"));
         assert!(!is_known_route("/room//public"));

@@ -1,0 +1,322 @@
+//! What real Talk clients rely on beyond the room routes (spec §1–3, §10): capabilities and
+//! the behaviour behind every advertised feature, the OCS v1 envelope, the Talk hash, "no
+//! route" answers, and parameters and formats as clients send them.
+
+use hyper::{Method, StatusCode};
+use serde_json::json;
+use talk::capabilities::{FEATURES, talk_hash};
+use talk_tests::TestEnv;
+use talk_tests::http::{Answer, BASE, Client};
+
+struct World {
+    client: Client,
+    alice: String,
+    _env: TestEnv,
+}
+
+async fn world() -> World {
+    let env = TestEnv::new().await;
+    let alice = env.add_user("alice", "Alice A").await;
+    env.add_user("bob", "Bob B").await;
+    let client = Client::serve(&env).await;
+    World {
+        client,
+        alice,
+        _env: env,
+    }
+}
+
+impl World {
+    async fn alice(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
+        let call = self.client.call(method, path).user("alice", &self.alice).json();
+        if form.is_empty() {
+            call.send().await
+        } else {
+            call.form(form).send().await
+        }
+    }
+
+    async fn room(&self, form: &[(&str, &str)]) -> String {
+        let answer = self.alice(Method::POST, &format!("{BASE}/room"), form).await;
+        assert!(answer.status.is_success(), "{}", answer.body);
+        answer.data()["token"].as_str().unwrap().to_string()
+    }
+
+    async fn get(&self, token: &str) -> serde_json::Value {
+        self.alice(Method::GET, &format!("{BASE}/room/{token}"), &[])
+            .await
+            .data()
+    }
+}
+
+#[tokio::test]
+async fn capabilities_are_public_in_both_envelopes() {
+    let w = world().await;
+    for version in ["v1", "v2"] {
+        let answer = w
+            .client
+            .call(Method::GET, &format!("/ocs/{version}.php/cloud/capabilities"))
+            .ocs()
+            .json()
+            .send()
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{version}: {}", answer.body);
+        assert_eq!(answer.statuscode(), if version == "v1" { 100 } else { 200 });
+        let data = answer.data();
+        assert_eq!(data["capabilities"]["spreed"]["features"], json!(FEATURES));
+        assert_eq!(data["capabilities"]["spreed"]["config"]["chat"]["max-length"], 32000);
+        assert_eq!(data["version"]["edition"], "");
+    }
+    let xml = w
+        .client
+        .call(Method::GET, "/ocs/v2.php/cloud/capabilities")
+        .ocs()
+        .send()
+        .await;
+    assert!(xml.body.contains("<element>favorites</element>"), "{}", xml.body);
+}
+
+/// Each advertised feature, checked against the behaviour it promises. A feature without a
+/// check here fails the test: nothing is advertised before it works.
+#[tokio::test]
+async fn every_advertised_feature_works() {
+    let w = world().await;
+    for feature in FEATURES {
+        let token = w.room(&[("roomType", "2"), ("roomName", "Feature")]).await;
+        let path = format!("{BASE}/room/{token}");
+        match *feature {
+            "favorites" => {
+                assert_eq!(
+                    w.alice(Method::POST, &format!("{path}/favorite"), &[]).await.status,
+                    StatusCode::OK
+                );
+                assert_eq!(w.get(&token).await["isFavorite"], true);
+            }
+            "notification-levels" => {
+                assert_eq!(
+                    w.alice(Method::POST, &format!("{path}/notify"), &[("level", "3")])
+                        .await
+                        .status,
+                    StatusCode::OK
+                );
+                assert_eq!(w.get(&token).await["notificationLevel"], 3);
+            }
+            "read-only-rooms" => {
+                assert_eq!(
+                    w.alice(Method::PUT, &format!("{path}/read-only"), &[("state", "1")])
+                        .await
+                        .status,
+                    StatusCode::OK
+                );
+                assert_eq!(w.get(&token).await["readOnly"], 1);
+            }
+            "locked-one-to-one-rooms" => {
+                let pair = w.room(&[("roomType", "1"), ("invite", "bob")]).await;
+                let pair_path = format!("{BASE}/room/{pair}");
+                assert_eq!(
+                    w.alice(Method::PUT, &pair_path, &[("roomName", "x")]).await.status,
+                    StatusCode::BAD_REQUEST
+                );
+                let add = w
+                    .alice(
+                        Method::POST,
+                        &format!("{pair_path}/participants"),
+                        &[("newParticipant", "bob")],
+                    )
+                    .await;
+                assert_eq!(add.status, StatusCode::BAD_REQUEST);
+            }
+            "empty-group-room" => {
+                let room = w.get(&token).await;
+                assert_eq!(
+                    (room["type"].clone(), room["participants"].as_object().unwrap().len()),
+                    (json!(2), 1)
+                );
+            }
+            "last-room-activity" => {
+                let room = w.get(&token).await;
+                assert!(room["lastActivity"].as_i64().unwrap() > 0);
+                assert_eq!(room["lastActivity"], room["lastMessage"]["timestamp"]);
+            }
+            "system-messages" => assert_eq!(w.get(&token).await["lastMessage"]["messageType"], "system"),
+            "multi-room-users" => {
+                let other = w.room(&[("roomType", "2"), ("roomName", "Other")]).await;
+                let first = w
+                    .alice(Method::POST, &format!("{path}/participants/active"), &[])
+                    .await
+                    .data()["sessionId"]
+                    .clone();
+                let second = w
+                    .alice(Method::POST, &format!("{BASE}/room/{other}/participants/active"), &[])
+                    .await
+                    .data()["sessionId"]
+                    .clone();
+                assert_eq!(
+                    w.get(&token).await["sessionId"],
+                    first,
+                    "joining another room keeps this session"
+                );
+                assert_eq!(w.get(&other).await["sessionId"], second);
+                assert_ne!(first, second);
+            }
+            "start-call-flag" => assert_eq!(w.get(&token).await["canStartCall"], true),
+            "in-call-flags" => assert_eq!(w.get(&token).await["participantFlags"], 0),
+            "mention-flag" => assert_eq!(w.get(&token).await["unreadMention"], false),
+            other => panic!("feature {other} is advertised but has no check of its behaviour"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_v1_envelope_answers_200_except_401() {
+    let w = world().await;
+    let v1 = "/ocs/v1.php/apps/spreed/api/v1";
+    let created = w
+        .alice(
+            Method::POST,
+            &format!("{v1}/room"),
+            &[("roomType", "2"), ("roomName", "V1")],
+        )
+        .await;
+    assert_eq!((created.status, created.statuscode()), (StatusCode::OK, 100));
+    assert_eq!(created.json()["ocs"]["meta"]["totalitems"], "");
+    assert_eq!(created.data()["name"], "V1");
+    let missing = w.alice(Method::GET, &format!("{v1}/room/zzzzzzzz"), &[]).await;
+    assert_eq!((missing.status, missing.statuscode()), (StatusCode::OK, 404));
+    assert_eq!(missing.json()["ocs"]["meta"]["status"], "failure");
+    let anonymous = w
+        .client
+        .call(Method::GET, &format!("{v1}/room"))
+        .ocs()
+        .json()
+        .send()
+        .await;
+    assert_eq!(
+        (anonymous.status, anonymous.statuscode()),
+        (StatusCode::UNAUTHORIZED, 997)
+    );
+}
+
+#[tokio::test]
+async fn room_answers_carry_the_talk_hash() {
+    let w = world().await;
+    let token = w.room(&[("roomType", "3"), ("roomName", "Hash")]).await;
+    for path in [format!("{BASE}/room"), format!("{BASE}/room/{token}")] {
+        let answer = w.alice(Method::GET, &path, &[]).await;
+        assert_eq!(answer.headers["x-nextcloud-talk-hash"], talk_hash(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn no_route_is_the_ocs_invalid_query_and_wrong_methods_are_405() {
+    let w = world().await;
+    for path in [
+        format!("{BASE}/room/ABCDEFGH/favorite"),
+        format!("{BASE}/room/ab/participants"),
+        format!("{BASE}/room/abcdefgh/unknown"),
+        format!("{BASE}/unknown"),
+        "/ocs/v2.php/apps/spreed/api/v3/room".to_string(),
+        "/ocs/v2.php/apps/other/api/v1/room".to_string(),
+        "/index.php".to_string(),
+    ] {
+        let answer = w.alice(Method::GET, &format!("{path}?format=json"), &[]).await;
+        assert_eq!(
+            (answer.status, answer.statuscode()),
+            (StatusCode::NOT_FOUND, 404),
+            "{path}: {}",
+            answer.body
+        );
+        assert!(
+            answer.json()["ocs"]["meta"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid query"),
+            "{path}"
+        );
+    }
+    for (method, path) in [
+        (Method::PATCH, format!("{BASE}/room/abcdefgh/favorite")),
+        (Method::GET, format!("{BASE}/room/abcdefgh/notify")),
+        (Method::PUT, format!("{BASE}/room/abcdefgh/moderators")),
+        (Method::POST, "/ocs/v2.php/cloud/capabilities".to_string()),
+    ] {
+        let answer = w.alice(method.clone(), &path, &[]).await;
+        assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert!(answer.body.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn parameters_and_formats_as_clients_send_them() {
+    let w = world().await;
+    let token = w
+        .room(&[("roomType", "2"), ("invite", ""), ("roomName", "Empty invite")])
+        .await;
+    assert_eq!(
+        w.get(&token).await["name"],
+        "Empty invite",
+        "an empty invite means none"
+    );
+    let path = format!("{BASE}/room/{token}");
+
+    let query_only = w
+        .client
+        .call(Method::PUT, &format!("{path}?roomName=From%20query"))
+        .user("alice", &w.alice)
+        .json()
+        .send()
+        .await;
+    assert_eq!(
+        query_only.status,
+        StatusCode::OK,
+        "parameters in the query string of a PUT without body"
+    );
+    assert_eq!(w.get(&token).await["name"], "From query");
+
+    for (method, suffix, form) in [
+        (Method::POST, "/favorite", vec![("format", "json")]),
+        (Method::PUT, "", vec![("roomName", "Form format"), ("format", "json")]),
+        (Method::DELETE, "/favorite", vec![("format", "json")]),
+    ] {
+        let answer = w
+            .client
+            .call(method.clone(), &format!("{path}{suffix}"))
+            .user("alice", &w.alice)
+            .form(&form)
+            .send()
+            .await;
+        assert_eq!(
+            answer.headers["content-type"], "application/json; charset=utf-8",
+            "{method} {suffix}"
+        );
+        assert_eq!(answer.statuscode(), 200);
+    }
+    let accept = w
+        .client
+        .call(Method::GET, &path)
+        .user("alice", &w.alice)
+        .header("accept", "application/json, text/plain, */*")
+        .send()
+        .await;
+    assert_eq!(accept.headers["content-type"], "application/json; charset=utf-8");
+
+    let strings = w
+        .client
+        .call(Method::POST, &format!("{path}/notify"))
+        .user("alice", &w.alice)
+        .json()
+        .json_body(json!({"level": "2"}))
+        .send()
+        .await;
+    assert_eq!(strings.status, StatusCode::OK, "a JSON body with numbers as strings");
+    assert_eq!(w.get(&token).await["notificationLevel"], 2);
+    let numbers = w
+        .client
+        .call(Method::PUT, &format!("{path}/read-only"))
+        .user("alice", &w.alice)
+        .json()
+        .json_body(json!({"state": 1}))
+        .send()
+        .await;
+    assert_eq!(numbers.status, StatusCode::OK);
+}
