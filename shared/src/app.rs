@@ -109,6 +109,7 @@ impl App {
         }
         let (account, data) = tokio::join!(self.store.authenticate(&user, &credentials.secret), first_read);
         let account = account?.ok_or(ApiError::NotLoggedIn)?;
+        request.note_caller("user");
         Ok((account, data?))
     }
 
@@ -166,6 +167,11 @@ impl App {
                     (Caller::Anonymous, Some(secret)) => Caller::Guest(secret_hash(secret)),
                     (caller, _) => caller,
                 };
+                request.note_caller(match caller {
+                    Caller::User(_) => "user",
+                    Caller::Guest(_) => "guest",
+                    Caller::Anonymous => "anonymous",
+                });
                 Ok((caller, room))
             }
             Callers::UsersOnly => self
@@ -208,7 +214,7 @@ impl App {
     /// Parses an API Gateway request for a handler.
     pub fn request(&self, request: lambda_http::Request) -> ApiRequest {
         let mut request = ApiRequest::new(request);
-        request.started.1 = self.store.calls().snapshot().calls();
+        request.started.1 = self.store.calls().snapshot();
         request
     }
 
@@ -216,12 +222,16 @@ impl App {
     /// headers, parameters or bodies).
     pub fn respond(&self, request: &ApiRequest, result: Result<Reply, ApiError>) -> Response<Body> {
         let response = request.respond(result);
-        let (received, calls_before) = request.started;
+        let (received, before) = &request.started;
+        let after = self.store.calls().snapshot();
         tracing::info!(
+            request_id = request.request_id.as_deref().unwrap_or("-"),
             method = %request.method,
-            route = request.route.as_deref().unwrap_or("-"),
+            route = request.route.as_deref().or(request.ocs_path.as_deref()).unwrap_or("-"),
             status = response.status().as_u16(),
-            dynamodb_calls = self.store.calls().snapshot().calls().saturating_sub(calls_before),
+            caller = request.caller_kind.get().copied().unwrap_or("none"),
+            dynamodb_calls = after.calls().saturating_sub(before.calls()),
+            dynamodb_ms = after.busy.saturating_sub(before.busy).as_millis() as u64,
             duration_ms = received.elapsed().as_millis() as u64,
             "request"
         );

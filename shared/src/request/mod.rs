@@ -11,10 +11,12 @@ pub use params::{MAX_BODY_BYTES, Params};
 pub use path::{SPREED_ROUTES, is_known_route, ocs_path, spreed_route};
 
 use http::{HeaderMap, Method, Response};
-use lambda_http::{Body, Request};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt};
 
 use crate::domain::UserId;
 use crate::ocs::{ApiError, Envelope, Format, Reply, render_error, render_reply};
+use crate::store::CallStats;
 
 /// A parsed API request, as every handler sees it.
 #[derive(Debug)]
@@ -28,9 +30,12 @@ pub struct ApiRequest {
     pub format: Format,
     query_format: Option<Format>,
     headers: HeaderMap,
-    /// When the request arrived and how many store calls had been made by then, for the
-    /// request's log line.
-    pub(crate) started: (std::time::Instant, usize),
+    /// When the request arrived and the store's call totals by then, for the log line.
+    pub(crate) started: (std::time::Instant, CallStats),
+    /// API Gateway's id of the request, for the log line.
+    pub(crate) request_id: Option<String>,
+    /// Who called, once authentication decided it, for the log line.
+    pub(crate) caller_kind: std::sync::OnceLock<&'static str>,
     params: Result<Params, ApiError>,
 }
 
@@ -38,6 +43,10 @@ impl ApiRequest {
     /// Parses an API Gateway request. Never fails: a bad body is kept as an error and reported
     /// at its place in the order of checks (spec §4 step 6).
     pub fn new(request: Request) -> Self {
+        let request_id = match request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
+            _ => None,
+        };
         let (parts, body) = request.into_parts();
         let query = parts.uri.query().unwrap_or("");
         let content_type = parts
@@ -70,7 +79,9 @@ impl ApiRequest {
             query_format,
             headers: parts.headers,
             params,
-            started: (std::time::Instant::now(), 0),
+            started: (std::time::Instant::now(), CallStats::default()),
+            request_id,
+            caller_kind: std::sync::OnceLock::new(),
         }
     }
 
@@ -107,6 +118,11 @@ impl ApiRequest {
     pub fn basic_credentials(&self) -> Option<BasicCredentials> {
         let header = self.headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
         BasicCredentials::parse(header)
+    }
+
+    /// Notes who called (`user`, `guest`, `anonymous`) for the log line; the first note wins.
+    pub fn note_caller(&self, kind: &'static str) {
+        let _ = self.caller_kind.set(kind);
     }
 
     /// The user the Basic credentials claim to be, unverified: lets a handler start its first

@@ -25,8 +25,11 @@ pub struct CallStats {
     pub read_rounds: usize,
     /// Sequential rounds of write calls.
     pub write_rounds: usize,
+    /// Time with at least one call in flight.
+    pub busy: std::time::Duration,
     reads_in_flight: usize,
     writes_in_flight: usize,
+    busy_since: Option<std::time::Instant>,
 }
 
 impl CallStats {
@@ -101,6 +104,15 @@ impl CallStats {
             }
         } else {
             *in_flight = in_flight.saturating_sub(1);
+        }
+        let idle = self.reads_in_flight + self.writes_in_flight == 0;
+        match (self.busy_since, idle) {
+            (None, false) => self.busy_since = Some(std::time::Instant::now()),
+            (Some(since), true) => {
+                self.busy += since.elapsed();
+                self.busy_since = None;
+            }
+            _ => {}
         }
     }
 }
