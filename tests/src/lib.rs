@@ -164,3 +164,37 @@ pub async fn seed_fixture_world(env: &TestEnv) {
             .expect("fixture guest stored")
     );
 }
+
+/// Feeds the event fixture `events/<function>/<case>.json` through `lambda_http`'s event parsing
+/// into that function's `handle`, on a fresh table seeded with [`seed_fixture_world`] whose call
+/// counter is reset after seeding. Returns the table and the response.
+pub async fn run_fixture(file: &str) -> (TestEnv, lambda_http::Response<lambda_http::Body>) {
+    let env = TestEnv::new().await;
+    seed_fixture_world(&env).await;
+    env.store().calls().reset();
+    let text = std::fs::read_to_string(workspace_root().join("events").join(file)).expect("fixture readable");
+    let request =
+        lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{file}: lambda_http rejects it: {e}"));
+    let function = file.split('/').next().expect("fixtures sit in a function folder");
+    let handle = talkctl::functions::handler(function).unwrap_or_else(|| panic!("{file}: no function {function}"));
+    let response = handle(&env.app, request).await;
+    (env, response)
+}
+
+/// Every fixture file, as `<function>/<case>.json`.
+pub fn fixture_files() -> std::collections::BTreeSet<String> {
+    let events = workspace_root().join("events");
+    let mut files = std::collections::BTreeSet::new();
+    for function in std::fs::read_dir(&events).expect("events/ exists") {
+        for file in std::fs::read_dir(function.expect("readable entry").path()).expect("function folder") {
+            let path = file.expect("readable entry").path();
+            files.insert(
+                path.strip_prefix(&events)
+                    .expect("below events/")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    files
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use lambda_http::Body;
 use serde_json::Value;
-use talk_tests::{TestEnv, seed_fixture_world, workspace_root};
+use talk_tests::{TestEnv, fixture_files, run_fixture, seed_fixture_world, workspace_root};
 
 type Check = fn(&str);
 
@@ -225,19 +225,6 @@ const CASES: &[(&str, u16, Check)] = &[
     }),
 ];
 
-fn fixture_files() -> BTreeSet<String> {
-    let events = workspace_root().join("events");
-    let mut files = BTreeSet::new();
-    for function in std::fs::read_dir(&events).expect("events/ exists") {
-        let function = function.expect("readable entry").path();
-        for file in std::fs::read_dir(&function).expect("function folder") {
-            let path = file.expect("readable entry").path();
-            files.insert(path.strip_prefix(&events).unwrap().to_string_lossy().into_owned());
-        }
-    }
-    files
-}
-
 #[test]
 fn every_fixture_has_an_expectation_and_every_expectation_a_fixture() {
     let listed: BTreeSet<String> = CASES.iter().map(|(file, _, _)| file.to_string()).collect();
@@ -247,14 +234,7 @@ fn every_fixture_has_an_expectation_and_every_expectation_a_fixture() {
 #[tokio::test]
 async fn every_fixture_gets_its_expected_answer() {
     for (file, status, check) in CASES {
-        let env = TestEnv::new().await;
-        seed_fixture_world(&env).await;
-        let text = std::fs::read_to_string(workspace_root().join("events").join(file)).expect("fixture readable");
-        let request =
-            lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{file}: lambda_http rejects it: {e}"));
-        let function = file.split('/').next().unwrap();
-        let handle = talkctl::functions::handler(function).unwrap_or_else(|| panic!("{file}: no function {function}"));
-        let response = handle(&env.app, request).await;
+        let (_env, response) = run_fixture(file).await;
         let body = match response.body() {
             Body::Text(text) => text.clone(),
             Body::Empty => String::new(),

@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
@@ -27,6 +28,9 @@ pub struct CallStats {
     pub write_rounds: usize,
     /// Time with at least one call in flight.
     pub busy: std::time::Duration,
+    /// The IAM actions the calls needed (a transaction needs those of its items), for checking
+    /// each function's policy against what it really does.
+    pub actions: std::collections::BTreeSet<String>,
     reads_in_flight: usize,
     writes_in_flight: usize,
     busy_since: Option<std::time::Instant>,
@@ -126,11 +130,29 @@ impl Intercept for CallCounter {
     // there in `read_before_execution`).
     fn read_before_serialization(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.lock().track(&operation_name(cfg), true);
+        let operation = operation_name(cfg);
+        let mut stats = self.lock();
+        stats.track(&operation, true);
+        match context.input().downcast_ref::<TransactWriteItemsInput>() {
+            Some(transaction) => {
+                for item in transaction.transact_items() {
+                    let action = match (&item.put, &item.update, &item.delete) {
+                        (Some(_), _, _) => "PutItem",
+                        (_, Some(_), _) => "UpdateItem",
+                        (_, _, Some(_)) => "DeleteItem",
+                        _ => "ConditionCheckItem",
+                    };
+                    stats.actions.insert(action.to_string());
+                }
+            }
+            None => {
+                stats.actions.insert(operation);
+            }
+        }
         Ok(())
     }
 
