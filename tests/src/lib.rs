@@ -48,6 +48,12 @@ impl TestEnv {
         &self.app.store
     }
 
+    /// Panics with every broken invariant of the table, if any.
+    pub async fn assert_invariants(&self) {
+        let violations = self.store().check_invariants().await.expect("the table scans");
+        assert!(violations.is_empty(), "invariants broken: {violations:#?}");
+    }
+
     /// Adds a user with an app password of the given secret.
     pub async fn add_user_with_secret(&self, uid: &str, display_name: &str, secret: &str) -> User {
         let user = User {
@@ -131,7 +137,12 @@ pub async fn seed_fixture_world(env: &TestEnv) {
             vec![(alice, ParticipantType::Owner), (bob, ParticipantType::Owner)],
         ),
     ];
-    for (id, (token, room_type, name, members)) in (1..).zip(rooms) {
+    for (token, room_type, name, members) in rooms {
+        let id = env
+            .store()
+            .next_id(talk::domain::rooms::ROOM_ID_COUNTER)
+            .await
+            .expect("room id");
         let created = SystemEvent::ConversationCreated.by_user(alice, 1, 1_700_000_000);
         let mut room = Room::new(
             RoomToken::parse(token).expect("fixture tokens are valid"),

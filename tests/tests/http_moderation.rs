@@ -282,6 +282,7 @@ async fn permission_matrix_and_refusals_change_nothing() {
     }
     println!("permission matrix: {checked} cases");
     assert_eq!(checked, ENDPOINTS.len() * EVERYONE.len());
+    w.env.assert_invariants().await;
 }
 
 #[tokio::test]
@@ -665,6 +666,7 @@ async fn ten_concurrent_renames_each_post_exactly_one_message() {
     }
     assert_eq!(current, room.room.name);
     assert_eq!(room.room.last_message_id, messages.len() as i64);
+    w.env.assert_invariants().await;
 }
 
 #[tokio::test]

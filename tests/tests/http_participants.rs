@@ -463,6 +463,7 @@ async fn leaving_a_one_to_one_room_and_creating_it_again() {
         StatusCode::CREATED,
         "once both left, the pair gets a new room"
     );
+    w.env.assert_invariants().await;
 }
 
 #[tokio::test]
@@ -713,6 +714,7 @@ async fn twenty_guests_join_at_once() {
         .cloned()
         .collect();
     assert_eq!(guests.len(), 20);
+    w.env.assert_invariants().await;
 }
 
 #[tokio::test]

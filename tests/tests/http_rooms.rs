@@ -259,6 +259,7 @@ async fn twenty_concurrent_one_to_one_creations_make_exactly_one_room() {
     for user in ["alice", "bob"] {
         assert_eq!(w.list(user).await.data().as_array().unwrap().len(), 1);
     }
+    w.env.assert_invariants().await;
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use super::{
 };
 
 /// Counter that numbers rooms (`id` of the room object).
-const ROOM_ID_COUNTER: &str = "rooms";
+pub const ROOM_ID_COUNTER: &str = "rooms";
 /// Attempts at drawing a free random token before giving up.
 const TOKEN_ATTEMPTS: usize = 5;
 

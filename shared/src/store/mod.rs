@@ -5,6 +5,7 @@
 mod directory;
 mod edits;
 mod error;
+mod invariants;
 mod items;
 pub mod keys;
 mod metrics;
@@ -16,6 +17,7 @@ mod table;
 pub use directory::{AppPasswordInfo, DirectoryError};
 pub use edits::RoomEdit;
 pub use error::StoreError;
+pub use invariants::Violation;
 pub use metrics::{CallCounter, CallStats};
 pub use rooms::CreateOutcome;
 pub use sessions::JoinOutcome;

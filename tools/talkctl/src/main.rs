@@ -37,6 +37,8 @@ enum Command {
     /// App passwords (the credentials clients use)
     #[command(subcommand, name = "app-password")]
     AppPassword(AppPasswordCommand),
+    /// Scan the table and report every broken invariant (exit code 1 if any)
+    Check,
     /// Serve every route of template.yaml locally, calling the functions in-process
     Serve {
         #[arg(long, default_value = "127.0.0.1")]
@@ -146,6 +148,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::AppPassword(AppPasswordCommand::Revoke { uid, label }) => {
             admin::revoke_app_password(store, &uid, &label).await?;
             println!("app password {label:?} of {uid} revoked");
+        }
+        Command::Check => {
+            let violations = store.check_invariants().await?;
+            for violation in &violations {
+                println!("{violation}");
+            }
+            anyhow::ensure!(
+                violations.is_empty(),
+                "{} invariant violations in table {}",
+                violations.len(),
+                store.table()
+            );
+            println!("table {}: all invariants hold", store.table());
         }
         Command::Serve { host, port, template } => {
             let text = std::fs::read_to_string(&template).with_context(|| format!("reading {}", template.display()))?;

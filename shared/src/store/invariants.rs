@@ -1,0 +1,172 @@
+//! The table's invariants, checked over a full scan (for tests and `talkctl check`, never on a
+//! request path): what no sequence of requests, concurrent or failing, may ever leave behind.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::items::{Item, from_item, string_attr};
+use super::keys::{COUNTER_SK, MESSAGE_PREFIX, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk};
+use super::{Store, StoreError};
+use crate::domain::rooms::ROOM_ID_COUNTER;
+use crate::domain::{Message, Participant, ParticipantType, Room, RoomType};
+
+/// One broken invariant, described for a person.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation(pub String);
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Default)]
+struct Partition {
+    room: Option<Room>,
+    participants: Vec<Participant>,
+    messages: Vec<Message>,
+}
+
+impl Store {
+    /// Every item of the table.
+    pub async fn scan_items(&self) -> Result<Vec<Item>, StoreError> {
+        Ok(self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?)
+    }
+
+    /// Scans the table and reports every broken invariant (none when all hold).
+    pub async fn check_invariants(&self) -> Result<Vec<Violation>, StoreError> {
+        let mut rooms: BTreeMap<String, Partition> = BTreeMap::new();
+        let mut pairs = Vec::new();
+        let mut room_counter = 0;
+        for item in self.scan_items().await? {
+            let (Some(pk), Some(sk)) = (string_attr(&item, "pk"), string_attr(&item, "sk")) else {
+                continue;
+            };
+            let (pk, sk) = (pk.to_string(), sk.to_string());
+            if let Some(token) = pk.strip_prefix(ROOM_PREFIX) {
+                let partition = rooms.entry(token.to_string()).or_default();
+                if sk == ROOM_SK {
+                    partition.room = Some(from_item(item)?);
+                } else if sk.starts_with(MESSAGE_PREFIX) {
+                    partition.messages.push(from_item(item)?);
+                } else {
+                    partition.participants.push(from_item(item)?);
+                }
+            } else if sk == PAIR_SK {
+                pairs.push((pk, string_attr(&item, "token").unwrap_or_default().to_string()));
+            } else if pk == counter_pk(ROOM_ID_COUNTER) && sk == COUNTER_SK {
+                room_counter = item
+                    .get("value")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+            }
+        }
+        let mut violations = Vec::new();
+        let mut flag = |text: String| violations.push(Violation(text));
+        let mut pair_rooms: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+        for (token, partition) in &rooms {
+            let Some(room) = &partition.room else {
+                if !partition.participants.is_empty() {
+                    flag(format!(
+                        "room {token}: {} participant rows without the room",
+                        partition.participants.len()
+                    ));
+                }
+                if !partition.messages.is_empty() {
+                    flag(format!(
+                        "room {token}: {} messages of a deleted room",
+                        partition.messages.len()
+                    ));
+                }
+                continue;
+            };
+            check_room(token, room, partition, &mut flag);
+            if room.id > room_counter {
+                flag(format!(
+                    "room {token}: id {} is ahead of the room counter {room_counter}",
+                    room.id
+                ));
+            }
+            if room.room_type == RoomType::OneToOne {
+                let mut users: Vec<String> = room.pair.iter().map(|u| u.id.to_string()).collect();
+                users.sort();
+                pair_rooms.entry(users).or_default().push(token.clone());
+            }
+        }
+        for (users, tokens) in &pair_rooms {
+            if tokens.len() > 1 {
+                flag(format!("one-to-one {users:?}: {} rooms {tokens:?}", tokens.len()));
+            }
+        }
+        for (pair, token) in &pairs {
+            if rooms.get(token).is_none_or(|p| p.room.is_none()) {
+                flag(format!("lock {pair} points at missing room {token}"));
+            }
+        }
+        let locked: BTreeSet<&String> = pairs.iter().map(|(_, token)| token).collect();
+        for tokens in pair_rooms.values() {
+            for token in tokens.iter().filter(|t| !locked.contains(t)) {
+                flag(format!("one-to-one room {token} has no lock"));
+            }
+        }
+        violations.sort();
+        Ok(violations)
+    }
+}
+
+fn check_room(token: &str, room: &Room, partition: &Partition, flag: &mut impl FnMut(String)) {
+    let members: Vec<&Participant> = partition
+        .participants
+        .iter()
+        .filter(|p| {
+            !matches!(
+                p.participant_type,
+                ParticipantType::Guest | ParticipantType::UserSelfJoined
+            )
+        })
+        .collect();
+    if members.is_empty() {
+        flag(format!("room {token}: no member left (it should have been deleted)"));
+    } else if !members.iter().any(|p| p.participant_type.is_moderator()) {
+        flag(format!("room {token}: no owner or moderator"));
+    }
+    if room.room_type != RoomType::Public {
+        for guest in partition.participants.iter().filter(|p| {
+            matches!(
+                p.participant_type,
+                ParticipantType::Guest | ParticipantType::UserSelfJoined
+            )
+        }) {
+            flag(format!(
+                "room {token}: {} of type {} in a non-public room",
+                guest.actor_id,
+                guest.participant_type.code()
+            ));
+        }
+    }
+    let newest = partition.messages.iter().map(|m| m.id).max().unwrap_or(0);
+    if room.last_message_id < newest {
+        flag(format!(
+            "room {token}: message counter {} behind message {newest}",
+            room.last_message_id
+        ));
+    }
+    if room.last_message.as_ref().map_or(0, |m| m.id) != newest {
+        flag(format!("room {token}: lastMessage is not the newest message {newest}"));
+    }
+    let mut ids: Vec<i64> = partition.messages.iter().map(|m| m.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() != partition.messages.len() {
+        flag(format!("room {token}: duplicate message ids"));
+    }
+}
