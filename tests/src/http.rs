@@ -115,6 +115,21 @@ impl<'a> Call<'a> {
         self.header("content-type", "application/x-www-form-urlencoded")
     }
 
+    /// A raw body with a content type (for hostile-input tests).
+    pub fn raw_body(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self.header("content-type", content_type)
+    }
+
+    /// A header given as bytes (which need not be text).
+    pub fn header_bytes(mut self, name: &str, value: &[u8]) -> Self {
+        self.request = self.request.header(
+            name,
+            hyper::header::HeaderValue::from_bytes(value).expect("a valid header value"),
+        );
+        self
+    }
+
     /// A JSON body.
     pub fn json_body(mut self, value: serde_json::Value) -> Self {
         self.body = Bytes::from(value.to_string());

@@ -16,6 +16,9 @@ impl RoomName {
         if trimmed.is_empty() {
             return Err(ApiError::bad_request("The room name must not be empty"));
         }
+        if trimmed.chars().any(char::is_control) {
+            return Err(ApiError::bad_request("The room name must not contain control characters"));
+        }
         if trimmed.chars().count() > MAX_ROOM_NAME_CHARS {
             return Err(ApiError::bad_request(
                 "The room name must not be longer than 200 characters",
@@ -51,5 +54,13 @@ mod tests {
         assert!(RoomName::parse(&"a".repeat(201)).is_err());
         assert!(RoomName::parse("   ").is_err());
         assert!(RoomName::parse("").is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert!(RoomName::parse("a\u{0}b").is_err());
+        assert!(RoomName::parse("line\nbreak").is_err());
+        assert!(RoomName::parse("\u{85}").is_err());
+        assert!(RoomName::parse("\ttrimmed\n").is_ok());
     }
 }
