@@ -17,7 +17,9 @@ impl RoomName {
             return Err(ApiError::bad_request("The room name must not be empty"));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(ApiError::bad_request("The room name must not contain control characters"));
+            return Err(ApiError::bad_request(
+                "The room name must not contain control characters",
+            ));
         }
         if trimmed.chars().count() > MAX_ROOM_NAME_CHARS {
             return Err(ApiError::bad_request(
