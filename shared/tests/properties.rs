@@ -88,7 +88,7 @@ proptest! {
         let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'));
         let expected: String = text.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect();
         if !expected.trim().is_empty() {
-            prop_assert!(texts.iter().any(|t| *t == expected), "{expected:?} not in {texts:?}");
+            prop_assert!(texts.contains(&expected), "{expected:?} not in {texts:?}");
         }
     }
 
