@@ -91,13 +91,7 @@ impl Store {
         for (pk, sk) in now {
             items.push(delete(&self.table, pk.clone(), sk.clone())?);
         }
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
+        match self.transaction().set_transact_items(Some(items)).send().await {
             Ok(_) => {}
             Err(error) => return version_conflict(error).map(|conflict| !conflict),
         }
@@ -138,13 +132,7 @@ impl Store {
         for (pk, sk) in now {
             items.push(delete(&self.table, pk.clone(), sk.clone())?);
         }
-        if let Err(error) = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
+        if let Err(error) = self.transaction().set_transact_items(Some(items)).send().await {
             return version_conflict(error).map(|conflict| !conflict);
         }
         self.delete_keys(later.to_vec()).await?;

@@ -27,6 +27,15 @@ pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
 pub(super) const TRANSACTION_CANCELED: &str = "TransactionCanceledException";
 
 impl Store {
+    /// A transaction with a fresh idempotency token: when the SDK retries it after a lost
+    /// response, DynamoDB applies it once.
+    pub(super) fn transaction(
+        &self,
+    ) -> aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsFluentBuilder {
+        let token = crate::domain::secrets::random_string(b"abcdefghijklmnopqrstuvwxyz0123456789", 32);
+        self.client.transact_write_items().client_request_token(token)
+    }
+
     /// One item by key (strongly consistent).
     pub(super) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
         let output = self
@@ -117,8 +126,7 @@ impl Store {
             .build()?;
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build()?;
         succeeded(
-            self.client
-                .transact_write_items()
+            self.transaction()
                 .transact_items(TransactWriteItem::builder().condition_check(check).build())
                 .transact_items(TransactWriteItem::builder().put(put).build())
                 .send()

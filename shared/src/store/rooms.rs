@@ -144,12 +144,7 @@ impl Store {
             )?);
         }
         let rest = items.split_off(items.len().min(MAX_TRANSACTION_ITEMS));
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
+        let result = self.transaction().set_transact_items(Some(items)).send().await;
         if let Err(error) = result {
             let reasons = error
                 .as_service_error()
@@ -178,12 +173,11 @@ impl Store {
             return Err(StoreError::Backend(format!("room creation cancelled: {reasons:?}")));
         }
         let chunks: Vec<Vec<TransactWriteItem>> = rest.chunks(MAX_TRANSACTION_ITEMS).map(<[_]>::to_vec).collect();
-        futures::future::try_join_all(chunks.into_iter().map(|chunk| {
-            self.client
-                .transact_write_items()
-                .set_transact_items(Some(chunk))
-                .send()
-        }))
+        futures::future::try_join_all(
+            chunks
+                .into_iter()
+                .map(|chunk| self.transaction().set_transact_items(Some(chunk)).send()),
+        )
         .await?;
         Ok(CreateOutcome::Created)
     }

@@ -44,8 +44,7 @@ impl Store {
             .condition_expression("attribute_not_exists(pk)")
             .build()?;
         let result = self
-            .client
-            .transact_write_items()
+            .transaction()
             .transact_items(TransactWriteItem::builder().update(room).build())
             .transact_items(TransactWriteItem::builder().put(put).build())
             .send()
