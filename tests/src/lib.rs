@@ -2,6 +2,7 @@
 //! unless `AWS_ENDPOINT_URL_DYNAMODB` names one), a fresh table per test, directory seeding, and
 //! an HTTP client for the local API server.
 
+pub mod faults;
 pub mod http;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,11 +19,19 @@ pub use talkctl::local::{dynamodb_endpoint, workspace_root};
 /// A fresh table on the local DynamoDB and an [`App`] over it.
 pub struct TestEnv {
     pub app: App,
+    /// The table reached directly, bypassing any proxy (for checks after a faulty run).
+    pub direct: Store,
 }
 
 impl TestEnv {
     /// Creates a uniquely named table and an app using it.
     pub async fn new() -> Self {
+        Self::through(None).await
+    }
+
+    /// Like [`TestEnv::new`], with the app reaching the table through `endpoint` (for example a
+    /// fault-injecting proxy); the table itself is created directly.
+    pub async fn through(endpoint: Option<&str>) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -38,9 +47,20 @@ impl TestEnv {
             .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
             .load()
             .await;
-        let store = Store::from_sdk_config(&config, table);
+        let store = Store::from_sdk_config(&config, table.clone());
         store.create_table().await.expect("the test table is created");
-        Self { app: App::new(store) }
+        let direct = store.clone();
+        let store = match endpoint {
+            Some(endpoint) => {
+                let config = config.into_builder().endpoint_url(endpoint).build();
+                Store::from_sdk_config(&config, table)
+            }
+            None => store,
+        };
+        Self {
+            app: App::new(store),
+            direct,
+        }
     }
 
     /// The store.
@@ -50,7 +70,7 @@ impl TestEnv {
 
     /// Panics with every broken invariant of the table, if any.
     pub async fn assert_invariants(&self) {
-        let violations = self.store().check_invariants().await.expect("the table scans");
+        let violations = self.direct.check_invariants().await.expect("the table scans");
         assert!(violations.is_empty(), "invariants broken: {violations:#?}");
     }
 
