@@ -16,6 +16,9 @@ fn acceptable(answer: &Answer, success: &[StatusCode]) -> bool {
     success.contains(&answer.status) || answer.status == StatusCode::SERVICE_UNAVAILABLE
 }
 
+/// (method, URL, form, the statuses that count as its success).
+type Step = (Method, String, Vec<(&'static str, &'static str)>, Vec<StatusCode>);
+
 async fn run_workload(rates: FaultRates, seed: u64) {
     let (endpoint, counts) = faults::start(dynamodb_endpoint(), rates, seed).await;
     let env = TestEnv::through(Some(&endpoint)).await;
@@ -60,7 +63,7 @@ async fn run_workload(rates: FaultRates, seed: u64) {
             continue;
         };
         let path = format!("{BASE}/room/{token}");
-        let steps: Vec<(Method, String, Vec<(&str, &str)>, Vec<StatusCode>)> = vec![
+        let steps: Vec<Step> = vec![
             (
                 Method::PUT,
                 path.clone(),
