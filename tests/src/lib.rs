@@ -45,6 +45,15 @@ impl TestEnv {
             .endpoint_url(dynamodb_endpoint())
             .region(aws_config::Region::new("us-east-1"))
             .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            // moto ignores transactions' idempotency tokens, so a retry after a timed-out
+            // attempt that moto still applied would be refused; its serialised requests can be
+            // slow under concurrent tests, so attempts get ample time here.
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(2))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(30))
+                    .build(),
+            )
             .load()
             .await;
         let store = Store::from_sdk_config(&config, table.clone());

@@ -46,25 +46,32 @@ impl Store {
 
     /// A store built from an SDK configuration, with a call counter installed.
     /// Retries follow the SDK's standard mode (3 attempts, exponential backoff with jitter),
-    /// bounded in time so that a request answers well within the Lambda timeout (10 s).
+    /// bounded in time so that a request answers well within the Lambda timeout (10 s). A
+    /// configuration that sets its own attempt timeout keeps its timeouts (tests against the
+    /// slower local DynamoDB do).
     pub fn from_sdk_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
         use aws_sdk_dynamodb::config::retry::RetryConfig;
         use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
         use std::time::Duration;
         let counter = CallCounter::default();
-        let builder = aws_sdk_dynamodb::config::Builder::from(config)
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(3)
-                    .with_max_backoff(Duration::from_millis(500)),
-            )
-            .timeout_config(
+        let mut builder = aws_sdk_dynamodb::config::Builder::from(config).retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_max_backoff(Duration::from_millis(500)),
+        );
+        if config
+            .timeout_config()
+            .and_then(|t| t.operation_attempt_timeout())
+            .is_none()
+        {
+            builder = builder.timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(1))
                     .operation_attempt_timeout(Duration::from_secs(2))
                     .operation_timeout(Duration::from_secs(5))
                     .build(),
             );
+        }
         let dynamodb_config = counter.install(builder).build();
         Self::new(Client::from_conf(dynamodb_config), table, counter)
     }
