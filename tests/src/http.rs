@@ -13,6 +13,9 @@ use talkctl::serve::{Router, spawn};
 
 use crate::{TestEnv, workspace_root};
 
+/// A labelled request of a test's workload: (label, method, URL, form).
+pub type Step = (&'static str, Method, String, Vec<(&'static str, &'static str)>);
+
 /// The API base path.
 pub const BASE: &str = "/ocs/v2.php/apps/spreed/api/v1";
 

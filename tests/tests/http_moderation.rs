@@ -5,7 +5,7 @@ use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 use talk::domain::{ActorType, Participant, ParticipantType, RoomAggregate, RoomToken, User, UserId};
 use talk_tests::TestEnv;
-use talk_tests::http::{Answer, BASE, Client};
+use talk_tests::http::{Answer, BASE, Client, Step};
 
 /// The callers of the permission matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -690,16 +690,13 @@ async fn rename_racing_delete_never_resurrects_the_room() {
     }
 }
 
-/// (label, method, path, form).
-type Case = (&'static str, Method, String, Vec<(&'static str, &'static str)>);
-
 #[tokio::test]
 async fn changes_stay_within_the_round_trip_budget() {
     let w = world().await;
     let calls = w.env.store().calls();
     let public = w.room("3", "Budget").await;
     let group = w.room("2", "Budget").await;
-    let cases: Vec<Case> = vec![
+    let cases: Vec<Step> = vec![
         (
             "rename",
             Method::PUT,

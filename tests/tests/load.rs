@@ -9,6 +9,9 @@ use hyper::{Method, StatusCode};
 use talk_tests::TestEnv;
 use talk_tests::http::{BASE, Client};
 
+/// (label, method, URL, form) of one request in a client's round.
+type LoadStep<'a> = (&'a str, Method, String, Vec<(&'a str, &'a str)>);
+
 const CLIENTS: usize = 64;
 const USERS: usize = 8;
 
@@ -60,7 +63,7 @@ async fn sixty_four_clients_with_a_mixed_workload() {
                 continue;
             };
             let room = format!("{BASE}/room/{token}");
-            let steps: [(&str, Method, String, Vec<(&str, &str)>); 7] = [
+            let steps: [LoadStep<'_>; 7] = [
                 ("get", Method::GET, room.clone(), vec![]),
                 ("rename", Method::PUT, room.clone(), vec![("roomName", "Renamed")]),
                 ("favorite", Method::POST, format!("{room}/favorite"), vec![]),
