@@ -24,15 +24,27 @@ fn aws_config_stub() -> aws_config::SdkConfig {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(request) = lambda_http::request::from_str(text) else { return };
+    let Ok(request) = lambda_http::request::from_str(text) else {
+        return;
+    };
     let request = talk::ApiRequest::new(request);
-    for error in [ApiError::NotFound, ApiError::InvalidQuery, ApiError::NotLoggedIn, ApiError::bad_request(text)] {
+    for error in [
+        ApiError::NotFound,
+        ApiError::InvalidQuery,
+        ApiError::NotLoggedIn,
+        ApiError::bad_request(text),
+    ] {
         let _ = request.respond(Err(error));
     }
     let _ = request.respond(Ok(talk::Reply::ok(talk::capabilities::capabilities())));
     if let Ok(request) = lambda_http::request::from_str(text) {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
         let response = runtime.block_on(capabilities::handle(app(), request));
-        assert!(response.status().as_u16() < 500, "the capabilities function never answers 5xx");
+        assert!(
+            response.status().as_u16() < 500,
+            "the capabilities function never answers 5xx"
+        );
     }
 });

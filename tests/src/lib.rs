@@ -117,6 +117,18 @@ impl TestEnv {
     }
 }
 
+/// A fresh table with these users (id, display name), each with a fresh app password, and
+/// the local API server over it. Returns the table, a client and each user's secret.
+pub async fn serve_with_users(users: &[(&'static str, &str)]) -> (TestEnv, http::Client, Vec<(&'static str, String)>) {
+    let env = TestEnv::new().await;
+    let mut secrets = Vec::new();
+    for (uid, name) in users {
+        secrets.push((*uid, env.add_user(uid, name).await));
+    }
+    let client = http::Client::serve(&env).await;
+    (env, client, secrets)
+}
+
 /// An `Authorization` header value for Basic credentials.
 pub fn basic(user: &str, secret: &str) -> String {
     format!(

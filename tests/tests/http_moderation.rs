@@ -32,17 +32,13 @@ struct World {
 }
 
 async fn world() -> World {
-    let env = TestEnv::new().await;
-    let mut secrets = Vec::new();
-    for (uid, name) in [
+    let (env, client, secrets) = talk_tests::serve_with_users(&[
         ("alice", "Alice A"),
         ("dave", "Dave D"),
         ("bob", "Bob B"),
         ("carol", "Carol C"),
-    ] {
-        secrets.push((uid, env.add_user(uid, name).await));
-    }
-    let client = Client::serve(&env).await;
+    ])
+    .await;
     World { env, client, secrets }
 }
 
