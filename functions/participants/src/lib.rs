@@ -85,27 +85,28 @@ async fn list(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Repl
     Ok(Reply::ok(participant_list(room)))
 }
 
-/// spec §7.2: add a user (owners and moderators). The user is read together with the room.
+/// spec §7.2: add a user (owners and moderators). The named user is read concurrently with the
+/// credentials and the room.
 async fn add(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
     let named = request
         .params()
         .ok()
         .and_then(|p| p.string("newParticipant").ok().flatten());
-    let invited = match named.as_deref().map(UserId::parse) {
-        Some(Ok(user)) => app.store.get_user(&user).await?,
-        _ => None,
+    let read_user = async {
+        match named.as_deref().map(UserId::parse) {
+            Some(Ok(user)) => Ok::<_, ApiError>(app.store.get_user(&user).await?),
+            _ => Ok(None),
+        }
     };
-    app.edit_room(
-        request,
-        token,
-        Callers::UsersOnly,
-        Need::UserModerator,
-        |params, room, _| {
-            params.required_string("newParticipant")?;
-            participants::add(room, invited.as_ref())
-        },
-    )
-    .await
+    let (caller_and_room, invited) = tokio::join!(app.room_and_caller(request, token, Callers::UsersOnly), read_user);
+    let (caller, room) = caller_and_room?;
+    let invited = invited?;
+    moderation::edit_room(&app.store, token, &caller, room, Need::UserModerator, |room, _| {
+        request.params()?.required_string("newParticipant")?;
+        participants::add(room, invited.as_ref())
+    })
+    .await?;
+    Ok(Reply::done())
 }
 
 /// spec §7.7: the target of a moderator change, by user id or guest session id.
