@@ -148,9 +148,4 @@ impl ApiRequest {
             .find(|(key, _)| *key == name)
             .map(|(_, value)| value.trim())
     }
-
-    /// A header's value as text, if present and printable.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
 }
