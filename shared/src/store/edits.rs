@@ -14,9 +14,8 @@ use super::rooms::participant_item;
 use super::{Store, StoreError};
 use crate::domain::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
-/// Most items in one transaction, and in one batch write.
+/// Most items in one transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;
-const MAX_BATCH_ITEMS: usize = 25;
 const VERSION_CONDITION: &str = "version = :expected";
 
 /// A decided change to a room.
@@ -154,34 +153,16 @@ impl Store {
         items.into_iter().map(super::items::from_item).collect()
     }
 
-    /// Deletes items in concurrent batches, retrying what DynamoDB leaves unprocessed.
+    /// Deletes items in concurrent batches.
     async fn delete_keys(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
-        let batches = keys.chunks(MAX_BATCH_ITEMS).map(|chunk| async move {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|(pk, sk)| {
-                    let delete = DeleteRequest::builder()
-                        .set_key(Some(key(pk.clone(), sk.clone())))
-                        .build()?;
-                    Ok(WriteRequest::builder().delete_request(delete).build())
-                })
-                .collect::<Result<_, StoreError>>()?;
-            while !requests.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await?;
-                requests = output
-                    .unprocessed_items
-                    .and_then(|mut left| left.remove(&self.table))
-                    .unwrap_or_default();
-            }
-            Ok::<_, StoreError>(())
-        });
-        futures::future::try_join_all(batches).await?;
-        Ok(())
+        let requests = keys
+            .into_iter()
+            .map(|(pk, sk)| {
+                let delete = DeleteRequest::builder().set_key(Some(key(pk, sk))).build()?;
+                Ok(WriteRequest::builder().delete_request(delete).build())
+            })
+            .collect::<Result<_, StoreError>>()?;
+        self.batch_write(requests).await
     }
 
     /// A user's participant row in a room, if any (one GetItem).

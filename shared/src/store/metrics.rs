@@ -8,8 +8,15 @@
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemOutput;
+use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+use aws_sdk_dynamodb::operation::get_item::GetItemOutput;
+use aws_sdk_dynamodb::operation::query::QueryOutput;
+use aws_sdk_dynamodb::operation::scan::ScanOutput;
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsOutput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::Output;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
 };
@@ -26,6 +33,10 @@ pub struct CallStats {
     pub read_rounds: usize,
     /// Sequential rounds of write calls.
     pub write_rounds: usize,
+    /// Items the calls returned (an item a GetItem found, a Query's or BatchGetItem's items).
+    pub items_read: usize,
+    /// Items the calls put, updated or deleted (condition checks are not writes).
+    pub items_written: usize,
     /// Time with at least one call in flight.
     pub busy: std::time::Duration,
     /// The IAM actions the calls needed (a transaction needs those of its items), for checking
@@ -121,6 +132,23 @@ impl CallStats {
     }
 }
 
+/// How many items a read call's output carries.
+fn items_returned(output: &Output) -> usize {
+    if let Some(get) = output.downcast_ref::<GetItemOutput>() {
+        usize::from(get.item.is_some())
+    } else if let Some(query) = output.downcast_ref::<QueryOutput>() {
+        query.items().len()
+    } else if let Some(batch) = output.downcast_ref::<BatchGetItemOutput>() {
+        batch.responses().map_or(0, |r| r.values().map(Vec::len).sum())
+    } else if let Some(scan) = output.downcast_ref::<ScanOutput>() {
+        scan.items().len()
+    } else if let Some(transaction) = output.downcast_ref::<TransactGetItemsOutput>() {
+        transaction.responses().iter().filter(|r| r.item.is_some()).count()
+    } else {
+        0
+    }
+}
+
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "CallCounter"
@@ -137,32 +165,43 @@ impl Intercept for CallCounter {
         let operation = operation_name(cfg);
         let mut stats = self.lock();
         stats.track(&operation, true);
-        match context.input().downcast_ref::<TransactWriteItemsInput>() {
-            Some(transaction) => {
-                for item in transaction.transact_items() {
-                    let action = match (&item.put, &item.update, &item.delete) {
-                        (Some(_), _, _) => "PutItem",
-                        (_, Some(_), _) => "UpdateItem",
-                        (_, _, Some(_)) => "DeleteItem",
-                        _ => "ConditionCheckItem",
-                    };
-                    stats.actions.insert(action.to_string());
+        let input = context.input();
+        if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {
+            for item in transaction.transact_items() {
+                let action = match (&item.put, &item.update, &item.delete) {
+                    (Some(_), _, _) => "PutItem",
+                    (_, Some(_), _) => "UpdateItem",
+                    (_, _, Some(_)) => "DeleteItem",
+                    _ => "ConditionCheckItem",
+                };
+                if action != "ConditionCheckItem" {
+                    stats.items_written += 1;
                 }
+                stats.actions.insert(action.to_string());
             }
-            None => {
-                stats.actions.insert(operation);
-            }
+        } else {
+            stats.items_written += match input.downcast_ref::<BatchWriteItemInput>() {
+                Some(batch) => batch.request_items().map_or(0, |r| r.values().map(Vec::len).sum()),
+                None => usize::from(matches!(operation.as_str(), "PutItem" | "UpdateItem" | "DeleteItem")),
+            };
+            stats.actions.insert(operation);
         }
         Ok(())
     }
 
     fn read_after_execution(
         &self,
-        _context: &FinalizerInterceptorContextRef<'_>,
+        context: &FinalizerInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.lock().track(&operation_name(cfg), false);
+        let found = match context.output_or_error() {
+            Some(Ok(output)) => items_returned(output),
+            _ => 0,
+        };
+        let mut stats = self.lock();
+        stats.items_read += found;
+        stats.track(&operation_name(cfg), false);
         Ok(())
     }
 }

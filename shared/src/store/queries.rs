@@ -1,7 +1,7 @@
 //! The few DynamoDB call shapes every part of the store uses, written once.
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, WriteRequest};
 
 use super::items::{Item, key, s};
 use super::keys::GSI1;
@@ -21,12 +21,38 @@ where
     }
 }
 
+/// Most items in one batch write.
+const MAX_BATCH_ITEMS: usize = 25;
+
 /// DynamoDB's refusal of a single-item write whose condition failed.
 pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
 /// DynamoDB's refusal of a transaction (here: one of its conditions failed).
 pub(super) const TRANSACTION_CANCELED: &str = "TransactionCanceledException";
 
 impl Store {
+    /// Writes (puts or deletes) items in concurrent batches, retrying what DynamoDB leaves
+    /// unprocessed.
+    pub(super) async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        let batches = requests.chunks(MAX_BATCH_ITEMS).map(|chunk| async move {
+            let mut requests = chunk.to_vec();
+            while !requests.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await?;
+                requests = output
+                    .unprocessed_items
+                    .and_then(|mut left| left.remove(&self.table))
+                    .unwrap_or_default();
+            }
+            Ok::<_, StoreError>(())
+        });
+        futures::future::try_join_all(batches).await?;
+        Ok(())
+    }
+
     /// A transaction with a fresh idempotency token: when the SDK retries it after a lost
     /// response, DynamoDB applies it once.
     pub(super) fn transaction(

@@ -1,6 +1,6 @@
 //! Rooms, their participant rows and messages in the table.
 
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest};
 use futures::{StreamExt, TryStreamExt};
 
 use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
@@ -180,6 +180,28 @@ impl Store {
         )
         .await?;
         Ok(CreateOutcome::Created)
+    }
+
+    /// Writes a new room's items (room, participants, messages) unconditionally in concurrent
+    /// batch writes: bulk loading for benchmarks, into a table nobody else is writing. Not for
+    /// one-to-one rooms (their pair lock needs [`Store::create_room`]).
+    pub async fn import_room(&self, aggregate: &RoomAggregate, messages: &[Message]) -> Result<(), StoreError> {
+        let room = &aggregate.room;
+        let mut items = vec![to_item(room, room_pk(&room.token), ROOM_SK)?];
+        for participant in &aggregate.participants {
+            items.push(participant_item(&room.token, participant)?);
+        }
+        for message in messages {
+            items.push(to_item(message, room_pk(&room.token), message_sk(message.id))?);
+        }
+        let requests = items
+            .into_iter()
+            .map(|item| {
+                let put = PutRequest::builder().set_item(Some(item)).build()?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<Result<_, StoreError>>()?;
+        self.batch_write(requests).await
     }
 
     /// Adds a participant row unless the room already has one for that actor; `true` if added.
