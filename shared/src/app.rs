@@ -65,12 +65,20 @@ impl App {
         }
     }
 
-    /// Builds the SDK client from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB`
-    /// points it at a local server) and the table from `TABLE_NAME`.
+    /// Builds the SDK client from Lambda's environment variables
+    /// ([`Store::from_environment_variables`]), else from the SDK's default provider chains
+    /// (`AWS_ENDPOINT_URL_DYNAMODB` points it at a local server either way); the table from
+    /// `TABLE_NAME`.
     pub async fn from_env() -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_string());
-        Self::new(Store::from_sdk_config(&config, table))
+        let store = match Store::from_environment_variables(table.clone()) {
+            Some(store) => store,
+            None => {
+                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                Store::from_sdk_config(&config, table)
+            }
+        };
+        Self::new(store)
     }
 
     /// The same app for plain-HTTP local serving: guest cookies without `Secure`.

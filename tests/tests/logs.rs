@@ -9,7 +9,6 @@ use hyper::{Method, StatusCode};
 use serde_json::Value;
 use talk_tests::http::{BASE, Client};
 use talk_tests::{TestEnv, seed_fixture_world, workspace_root};
-use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
 #[derive(Clone, Default)]
@@ -37,7 +36,7 @@ impl<'a> MakeWriter<'a> for Captured {
 async fn request_lines_are_json_and_carry_no_secret() {
     let captured = Captured::default();
     tracing::subscriber::set_global_default(talk::logging::json_subscriber(
-        EnvFilter::new("debug"),
+        "debug".parse().expect("a valid filter"),
         captured.clone(),
     ))
     .expect("this test binary installs the only subscriber");

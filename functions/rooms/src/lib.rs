@@ -60,14 +60,17 @@ async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
 /// spec §6.1: every room the caller is a participant of.
 async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
     let claimed = request.claimed_user();
-    let (user, rooms) = app
+    // Only the index is read before the credentials are verified: a refused request must not
+    // cost a read of every room.
+    let (user, tokens) = app
         .user_and(request, async {
             match &claimed {
-                Some(user) => rooms::rooms_of(&app.store, user).await,
+                Some(user) => rooms::room_tokens_of(&app.store, user).await,
                 None => Ok(Vec::new()),
             }
         })
         .await?;
+    let rooms = rooms::rooms_of(&app.store, &user.id, tokens).await?;
     let now = now();
     let objects: Vec<Value> = rooms
         .iter()
