@@ -112,8 +112,10 @@ async fn run_workload(rates: FaultRates, seed: u64) {
             .json()
             .send()
             .await;
+        // 403 when the password was set but faults cut off making the room private and deleting
+        // it: a public room with a password refuses a guest who gives none.
         assert!(
-            acceptable(&guest, &[StatusCode::OK, StatusCode::NOT_FOUND]),
+            acceptable(&guest, &[StatusCode::OK, StatusCode::NOT_FOUND, StatusCode::FORBIDDEN]),
             "join: {}",
             guest.status
         );
