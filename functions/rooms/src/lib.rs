@@ -65,7 +65,7 @@ async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> 
     let (user, tokens) = app
         .user_and(request, async {
             match &claimed {
-                Some(user) => rooms::room_tokens_of(&app.store, user).await,
+                Some(user) => Ok(app.store.user_room_tokens(user).await?),
                 None => Ok(Vec::new()),
             }
         })

@@ -22,13 +22,8 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// The tokens of the rooms in which the user has a participant row (spec §6.1): one Query on
-/// the index.
-pub async fn room_tokens_of(store: &Store, user: &UserId) -> Result<Vec<RoomToken>, ApiError> {
-    Ok(store.user_room_tokens(user).await?)
-}
-
-/// The rooms of [`room_tokens_of`], loaded concurrently, without those the user is not in.
+/// The rooms of `tokens` (from [`Store::user_room_tokens`], spec §6.1), loaded concurrently,
+/// without those the user is not in.
 pub async fn rooms_of(store: &Store, user: &UserId, tokens: Vec<RoomToken>) -> Result<Vec<RoomAggregate>, ApiError> {
     let mut rooms = store.load_rooms(tokens).await?;
     // The index is eventually consistent: keep only rooms the user is really in.

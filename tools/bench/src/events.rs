@@ -2,7 +2,6 @@
 //! fixtures in `events/` have, for calling a handler in process or a binary through the
 //! Runtime API emulator.
 
-use base64::Engine;
 use serde_json::{Value, json};
 
 /// The spreed API prefix.
@@ -77,8 +76,7 @@ impl Call {
             headers.insert("ocs-apirequest".into(), json!("true"));
         }
         if let Some((user, secret)) = &self.credentials {
-            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
-            headers.insert("authorization".into(), json!(format!("Basic {encoded}")));
+            headers.insert("authorization".into(), json!(talk_tests::basic(user, secret)));
         }
         let cookies: Vec<&str> = self.cookie.as_deref().into_iter().collect();
         let body = (!self.form.is_empty()).then(|| {

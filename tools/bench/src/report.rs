@@ -43,5 +43,11 @@ pub fn ms(duration: std::time::Duration) -> String {
 /// The median of some durations (the upper one of an even count).
 pub fn median(mut values: Vec<std::time::Duration>) -> std::time::Duration {
     values.sort();
-    values.get(values.len() / 2).copied().unwrap_or_default()
+    percentile(&values, 0.5)
+}
+
+/// The value below which `fraction` of sorted `values` lie (zero for none).
+pub fn percentile(sorted: &[std::time::Duration], fraction: f64) -> std::time::Duration {
+    let index = ((sorted.len() as f64 * fraction) as usize).min(sorted.len().saturating_sub(1));
+    sorted.get(index).copied().unwrap_or_default()
 }

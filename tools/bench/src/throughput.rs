@@ -7,7 +7,7 @@ use hyper::Method;
 use talk_tests::http::{BASE, Client};
 use talk_tests::{TestEnv, seed_fixture_world};
 
-use crate::report::{Table, median, ms};
+use crate::report::{Table, ms, percentile};
 
 /// The table of part 6: each request kind with each client count, for `seconds` each.
 pub async fn run(clients: &[usize], seconds: f64) -> Table {
@@ -58,17 +58,13 @@ pub async fn run(clients: &[usize], seconds: f64) -> Table {
             let failures: usize = results.iter().map(|(_, f)| f).sum();
             let mut latencies: Vec<Duration> = results.into_iter().flat_map(|(l, _)| l).collect();
             latencies.sort();
-            let p99 = latencies
-                .get((latencies.len() * 99 / 100).min(latencies.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or_default();
             table.row(vec![
                 label.to_string(),
                 count.to_string(),
                 latencies.len().to_string(),
                 format!("{:.0}", latencies.len() as f64 / elapsed.as_secs_f64()),
-                ms(median(latencies.clone())),
-                ms(p99),
+                ms(percentile(&latencies, 0.5)),
+                ms(percentile(&latencies, 0.99)),
                 failures.to_string(),
             ]);
         }
