@@ -56,6 +56,25 @@ pub struct App {
     pub secure_cookies: bool,
 }
 
+/// The environment lacks the region or the keys, and this build has no other way to find them.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (Lambda sets them); \
+     outside Lambda, build with the `sdk-default-chain` feature of `talk` to use the SDK's default configuration"
+)]
+pub struct NoAwsEnvironment;
+
+#[cfg(feature = "sdk-default-chain")]
+async fn default_chain_store(table: String) -> Result<Store, NoAwsEnvironment> {
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    Ok(Store::from_sdk_config(&config, table))
+}
+
+#[cfg(not(feature = "sdk-default-chain"))]
+async fn default_chain_store(_table: String) -> Result<Store, NoAwsEnvironment> {
+    Err(NoAwsEnvironment)
+}
+
 impl App {
     /// An app over an existing store.
     pub fn new(store: Store) -> Self {
@@ -66,19 +85,16 @@ impl App {
     }
 
     /// Builds the SDK client from Lambda's environment variables
-    /// ([`Store::from_environment_variables`]), else from the SDK's default provider chains
-    /// (`AWS_ENDPOINT_URL_DYNAMODB` points it at a local server either way); the table from
-    /// `TABLE_NAME`.
-    pub async fn from_env() -> Self {
+    /// ([`Store::from_environment_variables`]), else (with the `sdk-default-chain` feature)
+    /// from the SDK's default provider chains; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local
+    /// server either way. The table comes from `TABLE_NAME`.
+    pub async fn from_env() -> Result<Self, NoAwsEnvironment> {
         let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_string());
         let store = match Store::from_environment_variables(table.clone()) {
             Some(store) => store,
-            None => {
-                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-                Store::from_sdk_config(&config, table)
-            }
+            None => default_chain_store(table).await?,
         };
-        Self::new(store)
+        Ok(Self::new(store))
     }
 
     /// The same app for plain-HTTP local serving: guest cookies without `Secure`.

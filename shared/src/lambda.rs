@@ -17,7 +17,7 @@ pub type Handler = for<'a> fn(&'a App, Request) -> ResponseFuture<'a>;
 /// Serves `handler` in the Lambda runtime until it shuts down.
 pub async fn run(handler: Handler) -> Result<(), lambda_http::Error> {
     crate::logging::init();
-    let app = App::from_env().await;
+    let app = App::from_env().await?;
     let app = &app;
     lambda_http::run(service_fn(move |request| async move {
         Ok::<_, lambda_http::Error>(handler(app, request).await)

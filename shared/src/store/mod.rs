@@ -69,6 +69,7 @@ impl Store {
     /// A store built from an SDK configuration (e.g. `aws_config::load_defaults`), with a call
     /// counter installed; see [`Store::from_builder`]. A configuration that sets its own
     /// attempt timeout keeps its timeouts (tests against the slower local DynamoDB do).
+    #[cfg(feature = "sdk-default-chain")]
     pub fn from_sdk_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
         let own_timeouts = config
             .timeout_config()

@@ -21,13 +21,14 @@ pub struct Subject {
     pub call: Call,
 }
 
-/// The functions (with a typical request each) and the two references.
+/// The functions (with a typical request each) and the three references.
 pub fn subjects() -> Vec<Subject> {
     let subject = |binary, call| Subject { binary, call };
     let room = |rest: &str| format!("/room/fixtgroup{rest}");
     vec![
         subject("bare-hello", Call::new("GET", "/room", Some("alice"))),
         subject("minimal-sdk", Call::new("GET", "/room", Some("alice"))),
+        subject("minimal-env", Call::new("GET", "/room", Some("alice"))),
         subject("rooms", Call::new("GET", &room(""), Some("bob"))),
         subject("public", Call::new("POST", &room("/public"), Some("alice"))),
         subject(

@@ -106,7 +106,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let app = App::from_env().await;
+    let app = App::from_env().await?;
     let store = &app.store;
     match cli.command {
         Command::Table(TableCommand::Create) => {
