@@ -1,6 +1,6 @@
 //! The `favorite` Lambda.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     talk::lambda::run(|app, request| Box::pin(favorite::handle(app, request))).await
 }

@@ -1,6 +1,6 @@
 //! The `rooms` Lambda.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     talk::lambda::run(|app, request| Box::pin(rooms::handle(app, request))).await
 }
