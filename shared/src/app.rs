@@ -57,12 +57,20 @@ pub struct App {
 }
 
 /// The environment lacks the region or the keys, and this build has no other way to find them.
-#[derive(Debug, thiserror::Error)]
+/// Its `Debug` is the message too, as `main` prints the error it returns with `Debug`.
+#[derive(thiserror::Error)]
 #[error(
-    "AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (Lambda sets them); \
-     outside Lambda, build with the `sdk-default-chain` feature of `talk` to use the SDK's default configuration"
+    "AWS_REGION (or AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must all be set \
+     (Lambda sets them); outside Lambda, build with the `sdk-default-chain` feature of `talk` to use \
+     the SDK's default configuration"
 )]
 pub struct NoAwsEnvironment;
+
+impl std::fmt::Debug for NoAwsEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
 
 #[cfg(feature = "sdk-default-chain")]
 async fn default_chain_store(table: String) -> Result<Store, NoAwsEnvironment> {
