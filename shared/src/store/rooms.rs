@@ -35,6 +35,14 @@ pub(super) fn participant_item(token: &RoomToken, participant: &Participant) -> 
     })
 }
 
+/// The rows a new room starts with besides its room item: its participants and messages.
+fn new_room_rows(aggregate: &RoomAggregate, messages: &[Message]) -> Result<Vec<Item>, StoreError> {
+    let token = &aggregate.room.token;
+    let participants = aggregate.participants.iter().map(|p| participant_item(token, p));
+    let messages = messages.iter().map(|m| to_item(m, room_pk(token), message_sk(m.id)));
+    participants.chain(messages).collect()
+}
+
 fn put(table: &str, item: Item, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
     let put = Put::builder()
         .table_name(table)
@@ -133,15 +141,8 @@ impl Store {
             to_item(room, room_pk(&room.token), ROOM_SK)?,
             Some("attribute_not_exists(pk)"),
         )?);
-        for participant in &aggregate.participants {
-            items.push(put(&self.table, participant_item(&room.token, participant)?, None)?);
-        }
-        for message in messages {
-            items.push(put(
-                &self.table,
-                to_item(message, room_pk(&room.token), message_sk(message.id))?,
-                None,
-            )?);
+        for row in new_room_rows(aggregate, messages)? {
+            items.push(put(&self.table, row, None)?);
         }
         let rest = items.split_off(items.len().min(MAX_TRANSACTION_ITEMS));
         let result = self.transaction().set_transact_items(Some(items)).send().await;
@@ -188,12 +189,7 @@ impl Store {
     pub async fn import_room(&self, aggregate: &RoomAggregate, messages: &[Message]) -> Result<(), StoreError> {
         let room = &aggregate.room;
         let mut items = vec![to_item(room, room_pk(&room.token), ROOM_SK)?];
-        for participant in &aggregate.participants {
-            items.push(participant_item(&room.token, participant)?);
-        }
-        for message in messages {
-            items.push(to_item(message, room_pk(&room.token), message_sk(message.id))?);
-        }
+        items.extend(new_room_rows(aggregate, messages)?);
         let requests = items
             .into_iter()
             .map(|item| {
