@@ -97,7 +97,7 @@ fuzz_target!(|data: &[u8]| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("a runtime");
-        let response = runtime.block_on(capabilities::handle(app(), request));
+        let response = runtime.block_on(capabilities::FUNCTION.handle(app(), request));
         assert!(
             response.status().as_u16() < 500,
             "the capabilities function never answers 5xx"

@@ -113,7 +113,7 @@ proptest! {
                     let _ = params.string(name);
                 }
             }
-            Err(error) => prop_assert_eq!(error.status().as_u16(), 400),
+            Err(error) => prop_assert_eq!(talk::ocs::ApiError::from(error).status().as_u16(), 400),
         }
     }
 

@@ -11,7 +11,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use talkctl::serve::{Router, spawn};
 
-use crate::{TestEnv, workspace_root};
+use crate::TestEnv;
 
 /// A labelled request of a test's workload: (label, method, URL, form).
 pub type Step = (&'static str, Method, String, Vec<(&'static str, &'static str)>);
@@ -62,9 +62,7 @@ pub struct Call<'a> {
 impl Client {
     /// Starts `talkctl serve`'s router over the env's app, on a free loopback port.
     pub async fn serve(env: &TestEnv) -> Self {
-        let template =
-            std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template.yaml is readable");
-        let router = Router::from_template(&template).expect("the template's routes load");
+        let router = Router::default();
         let addr: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
         let bound = spawn(addr, env.app.clone().local(), router)
             .await

@@ -21,6 +21,8 @@ pub struct TestEnv {
     pub app: App,
     /// The table reached directly, bypassing any proxy (for checks after a faulty run).
     pub direct: Store,
+    /// A plain SDK client of the table's DynamoDB, for damaging the table on purpose.
+    pub raw: aws_sdk_dynamodb::Client,
 }
 
 impl TestEnv {
@@ -56,6 +58,7 @@ impl TestEnv {
             )
             .load()
             .await;
+        let raw = aws_sdk_dynamodb::Client::new(&config);
         let store = Store::from_sdk_config(&config, table.clone());
         store.create_table().await.expect("the test table is created");
         let direct = store.clone();
@@ -69,6 +72,7 @@ impl TestEnv {
         Self {
             app: App::new(store),
             direct,
+            raw,
         }
     }
 
@@ -181,7 +185,7 @@ pub async fn seed_fixture_world(env: &TestEnv) {
     for (token, room_type, name, members) in rooms {
         let id = env
             .store()
-            .next_id(talk::domain::rooms::ROOM_ID_COUNTER)
+            .next_id(talk::domain::ROOM_ID_COUNTER)
             .await
             .expect("room id");
         let created = SystemEvent::ConversationCreated.by_user(alice, 1, 1_700_000_000);
@@ -208,7 +212,7 @@ pub async fn seed_fixture_world(env: &TestEnv) {
     }
     let public = RoomToken::parse("fixtpublic").expect("valid token");
     let guest_key = talk::domain::secrets::secret_hash("fixture-guest-secret");
-    let guest = Participant::guest(guest_key, "fixture-guest-session".into(), talk::domain::rooms::now());
+    let guest = Participant::guest(guest_key, "fixture-guest-session".into(), talk::domain::now());
     assert!(
         env.store()
             .add_participant_if_absent(&public, &guest)
@@ -228,8 +232,8 @@ pub async fn run_fixture(file: &str) -> (TestEnv, lambda_http::Response<lambda_h
     let request =
         lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{file}: lambda_http rejects it: {e}"));
     let function = file.split('/').next().expect("fixtures sit in a function folder");
-    let handle = talkctl::functions::handler(function).unwrap_or_else(|| panic!("{file}: no function {function}"));
-    let response = handle(&env.app, request).await;
+    let function = talkctl::functions::function(function).unwrap_or_else(|| panic!("{file}: no function {function}"));
+    let response = function.handle(&env.app, request).await;
     (env, response)
 }
 

@@ -251,8 +251,10 @@ async fn guest_cookies_are_secure_in_lambda() {
     seed_fixture_world(&env).await;
     let text =
         std::fs::read_to_string(workspace_root().join("events/participants/join-public-room-guest.json")).unwrap();
-    let handle = talkctl::functions::handler("participants").unwrap();
-    let response = handle(&env.app, lambda_http::request::from_str(&text).unwrap()).await;
+    let function = talkctl::functions::function("participants").unwrap();
+    let response = function
+        .handle(&env.app, lambda_http::request::from_str(&text).unwrap())
+        .await;
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("talk_guest_fixtpublic="), "{cookie}");
     for attribute in ["; Path=/", "; HttpOnly", "; SameSite=Lax", "; Secure"] {

@@ -119,7 +119,7 @@ impl World {
             .await
             .unwrap()
             .into_iter()
-            .map(|m| m.system_message)
+            .map(|m| m.key().to_string())
             .collect();
         (room, messages)
     }
@@ -496,7 +496,7 @@ async fn system_messages_record_every_change_in_order() {
         assert_eq!(answer.status, StatusCode::OK, "{method} {suffix}: {}", answer.body);
     }
     let stored = w.env.store().messages(&token).await.unwrap();
-    let keys: Vec<&str> = stored.iter().map(|m| m.system_message.as_str()).collect();
+    let keys: Vec<&str> = stored.iter().map(|m| m.key()).collect();
     assert_eq!(
         keys,
         [
@@ -512,10 +512,7 @@ async fn system_messages_record_every_change_in_order() {
     );
     let ids: Vec<i64> = stored.iter().map(|m| m.id).collect();
     assert_eq!(ids, (1..=8).collect::<Vec<_>>(), "message ids increase one by one");
-    assert_eq!(
-        (stored[1].old_name.as_deref(), stored[1].new_name.as_deref()),
-        (Some("Story"), Some("Story 2"))
-    );
+    assert_eq!(stored[1].renamed(), Some(("Story", "Story 2")));
 
     let own = w.get(Who::Owner, &token).await.data();
     assert_eq!(own["lastMessage"]["id"], 8);
@@ -649,16 +646,14 @@ async fn ten_concurrent_renames_each_post_exactly_one_message() {
     let room = w.env.store().load_room(&token).await.unwrap().unwrap();
     assert!(names.contains(&room.room.name), "{}", room.room.name);
     let messages = w.env.store().messages(&token).await.unwrap();
-    let renames: Vec<_> = messages
-        .iter()
-        .filter(|m| m.system_message == "conversation_renamed")
-        .collect();
+    let renames: Vec<_> = messages.iter().filter(|m| m.key() == "conversation_renamed").collect();
     assert_eq!(renames.len(), 10, "every rename was a real change");
     // The renames form one chain: each starts from the name the previous one set.
     let mut current = "Start".to_string();
     for rename in &renames {
-        assert_eq!(rename.old_name.as_deref(), Some(current.as_str()));
-        current = rename.new_name.clone().unwrap();
+        let (old, new) = rename.renamed().unwrap();
+        assert_eq!(old, current);
+        current = new.to_string();
     }
     assert_eq!(current, room.room.name);
     assert_eq!(room.room.last_message_id, messages.len() as i64);

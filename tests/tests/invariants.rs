@@ -1,7 +1,49 @@
-//! The invariant checker finds what it promises to find (and nothing in a healthy table).
+//! The invariant checker finds what it promises to find (and nothing in a healthy table): each
+//! kind of damage is made on purpose, and each is reported, once.
 
-use talk::domain::{Participant, ParticipantType, RoomToken, User, UserId};
+use aws_sdk_dynamodb::types::AttributeValue;
+use talk::domain::{
+    Message, Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId,
+};
+use talk::store::keys::{PK, ROOM_SK, SK, message_sk, room_pk};
 use talk_tests::{TestEnv, seed_fixture_world};
+
+fn user(id: &str) -> User {
+    User {
+        id: UserId::parse(id).unwrap(),
+        display_name: id.to_uppercase(),
+    }
+}
+
+fn token(text: &str) -> RoomToken {
+    RoomToken::parse(text).unwrap()
+}
+
+/// A room with its first message, as `import_room` writes it (no pair lock).
+async fn import(env: &TestEnv, room: Room, participants: Vec<Participant>, message: Message) {
+    env.store()
+        .import_room(&RoomAggregate { room, participants }, &[message])
+        .await
+        .unwrap();
+}
+
+fn room_with_message(text: &str, id: i64, room_type: RoomType) -> (Room, Message) {
+    let message = SystemEvent::ConversationCreated.by_user(&user("alice"), 1, 1_700_000_000);
+    let mut room = Room::new(token(text), id, room_type, "Damaged");
+    room.record(&message);
+    (room, message)
+}
+
+async fn delete_room_item(env: &TestEnv, text: &str) {
+    env.raw
+        .delete_item()
+        .table_name(env.store().table())
+        .key(PK, AttributeValue::S(room_pk(&token(text))))
+        .key(SK, AttributeValue::S(ROOM_SK.into()))
+        .send()
+        .await
+        .unwrap();
+}
 
 #[tokio::test]
 async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() {
@@ -9,20 +51,90 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
     seed_fixture_world(&env).await;
     env.assert_invariants().await;
     let store = env.store();
-    let stranger = User {
-        id: UserId::parse("zed").unwrap(),
-        display_name: "Zed".into(),
-    };
-    let orphan = RoomToken::parse("nosuchroom").unwrap();
+    let (alice, zed) = (user("alice"), user("zed"));
+
+    // A participant row and a message whose room item is gone.
+    let (gone, first) = room_with_message("goneroom", 1, RoomType::Group);
+    import(
+        &env,
+        gone,
+        vec![Participant::user(&alice, ParticipantType::Owner)],
+        first.clone(),
+    )
+    .await;
+    delete_room_item(&env, "goneroom").await;
+    // A self-joined user in a group room.
     store
-        .add_participant_if_absent(&orphan, &Participant::user(&stranger, ParticipantType::User))
+        .add_participant_if_absent(
+            &token("fixtgroup"),
+            &Participant::user(&zed, ParticipantType::UserSelfJoined),
+        )
         .await
         .unwrap();
-    let group = RoomToken::parse("fixtgroup").unwrap();
-    store
-        .add_participant_if_absent(&group, &Participant::user(&stranger, ParticipantType::UserSelfJoined))
+    // A public room with only a guest; a group room with only a plain user.
+    let (guests_only, first) = room_with_message("onlyguests", 2, RoomType::Public);
+    let guest = Participant::guest("guest-key".into(), "guest-session".into(), 1);
+    import(&env, guests_only, vec![guest], first.clone()).await;
+    let (unmoderated, first) = room_with_message("unmoderated", 2, RoomType::Group);
+    import(
+        &env,
+        unmoderated,
+        vec![Participant::user(&zed, ParticipantType::User)],
+        first.clone(),
+    )
+    .await;
+    // A room numbered ahead of the room counter.
+    let (ahead, first) = room_with_message("aheadroom", 9999, RoomType::Group);
+    import(
+        &env,
+        ahead,
+        vec![Participant::user(&alice, ParticipantType::Owner)],
+        first.clone(),
+    )
+    .await;
+    // A room whose counter and lastMessage lag behind its message.
+    let behind = Room::new(token("behindroom"), 2, RoomType::Group, "Behind");
+    import(
+        &env,
+        behind,
+        vec![Participant::user(&alice, ParticipantType::Owner)],
+        first.clone(),
+    )
+    .await;
+    // Two one-to-one rooms of one pair, neither with a lock.
+    for text in ["paironea", "paironeb"] {
+        let (mut room, first) = room_with_message(text, 2, RoomType::OneToOne);
+        room.pair = vec![alice.clone(), zed.clone()];
+        let rows = vec![
+            Participant::user(&alice, ParticipantType::Owner),
+            Participant::user(&zed, ParticipantType::Owner),
+        ];
+        import(&env, room, rows, first).await;
+    }
+    // A lock whose room item is gone (its rows and message stay).
+    delete_room_item(&env, "fixtdirect").await;
+    // A second message item with an id the room has already.
+    let original = env
+        .raw
+        .get_item()
+        .table_name(store.table())
+        .key(PK, AttributeValue::S(room_pk(&token("fixtgroup"))))
+        .key(SK, AttributeValue::S(message_sk(1)))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let mut copy = original.clone();
+    copy.insert(SK.into(), AttributeValue::S(message_sk(0)));
+    env.raw
+        .put_item()
+        .table_name(store.table())
+        .set_item(Some(copy))
+        .send()
         .await
         .unwrap();
+
     let violations: Vec<String> = store
         .check_invariants()
         .await
@@ -30,17 +142,28 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
         .into_iter()
         .map(|v| v.0)
         .collect();
-    assert!(
-        violations
-            .iter()
-            .any(|v| v.contains("nosuchroom") && v.contains("without the room")),
-        "{violations:?}"
-    );
-    assert!(
-        violations
-            .iter()
-            .any(|v| v.contains("fixtgroup") && v.contains("non-public")),
-        "{violations:?}"
-    );
-    assert_eq!(violations.len(), 2, "{violations:?}");
+    let expected = [
+        ("goneroom", "participant rows without the room"),
+        ("goneroom", "messages of a deleted room"),
+        ("fixtgroup", "in a non-public room"),
+        ("onlyguests", "no member left"),
+        ("unmoderated", "no owner or moderator"),
+        ("aheadroom", "ahead of the room counter"),
+        ("behindroom", "message counter 0 behind message 1"),
+        ("behindroom", "lastMessage is not the newest message 1"),
+        ("paironea", "2 rooms"),
+        ("paironea", "has no lock"),
+        ("paironeb", "has no lock"),
+        ("fixtdirect", "points at missing room"),
+        ("fixtdirect", "participant rows without the room"),
+        ("fixtdirect", "messages of a deleted room"),
+        ("fixtgroup", "duplicate message ids"),
+    ];
+    for (room, text) in expected {
+        assert!(
+            violations.iter().any(|v| v.contains(room) && v.contains(text)),
+            "{room}: {text} not reported in {violations:#?}"
+        );
+    }
+    assert_eq!(violations.len(), expected.len(), "{violations:#?}");
 }

@@ -101,9 +101,10 @@ async fn request_lines_are_json_and_carry_no_secret() {
     let fixture_env = TestEnv::new().await;
     seed_fixture_world(&fixture_env).await;
     let fixture = std::fs::read_to_string(workspace_root().join("events/rooms/list-rooms.json")).unwrap();
-    let handle = talkctl::functions::handler("rooms").unwrap();
+    let function = talkctl::functions::function("rooms").unwrap();
     assert_eq!(
-        handle(&fixture_env.app, lambda_http::request::from_str(&fixture).unwrap())
+        function
+            .handle(&fixture_env.app, lambda_http::request::from_str(&fixture).unwrap())
             .await
             .status(),
         200

@@ -1,40 +1,42 @@
-//! The `favorite` endpoint group (spec §6.9).
-//!
-//! | Method | Path | Spec |
-//! |---|---|---|
-//! | POST | /room/{token}/favorite | §6.9 mark |
-//! | DELETE | /room/{token}/favorite | §6.9 unmark |
+//! The `favorite` endpoint group: marking a conversation as a favorite (spec §6.9).
 
-use lambda_http::http::Method;
-use lambda_http::{Body, Request, Response};
 use talk::app::Preferences;
 use talk::domain::RoomToken;
-use talk::{ApiError, ApiRequest, App, Reply};
+use talk::routing::ApiVersion::V1;
+use talk::routing::Verb::{Delete, Post};
+use talk::routing::{Call, Function, Route};
+use talk::{Failure, Reply, on};
 
-/// Answers one API Gateway request.
-pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = app.request(request);
-    let result = route(app, &request).await;
-    app.respond(&request, result)
+talk::route_table![
+    Route::spreed(Post, &[V1], "/room/{token}/favorite", on!(room add_favorite)),
+    Route::spreed(Delete, &[V1], "/room/{token}/favorite", on!(room remove_favorite)),
+];
+
+/// The `favorite` Lambda.
+pub const FUNCTION: Function = Function {
+    name: "favorite",
+    routes: ROUTES,
+    elsewhere: &[],
+};
+
+/// spec §6.9: mark as favorite.
+async fn add_favorite(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    set_favorite(call, token, true).await
 }
 
-async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    match request.segments()?.as_slice() {
-        ["room", token, "favorite"] => {
-            let token = RoomToken::from_path(token)?;
-            let favorite = match request.method {
-                Method::POST => true,
-                Method::DELETE => false,
-                _ => return Err(ApiError::MethodNotAllowed),
-            };
-            app.set_preferences(request, &token, |_| {
-                Ok(Preferences {
-                    favorite: Some(favorite),
-                    level: None,
-                })
-            })
-            .await
-        }
-        _ => Err(ApiError::InvalidQuery),
-    }
+/// spec §6.9: unmark.
+async fn remove_favorite(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    set_favorite(call, token, false).await
+}
+
+async fn set_favorite(
+    Call { app, request, .. }: Call<'_>,
+    token: &RoomToken,
+    favorite: bool,
+) -> Result<Reply, Failure> {
+    let preferences = Preferences {
+        favorite: Some(favorite),
+        level: None,
+    };
+    app.set_preferences(request, token, Ok(preferences)).await
 }

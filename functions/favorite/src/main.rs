@@ -2,5 +2,5 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    talk::lambda::run(|app, request| Box::pin(favorite::handle(app, request))).await
+    talk::lambda::run(&favorite::FUNCTION).await
 }

@@ -1,43 +1,33 @@
-//! The `notify` endpoint group (spec §6.10).
-//!
-//! | Method | Path | Spec |
-//! |---|---|---|
-//! | POST | /room/{token}/notify | §6.10 |
+//! The `notify` endpoint group: the notification level (spec §6.10).
 
-use lambda_http::http::Method;
-use lambda_http::{Body, Request, Response};
 use talk::app::Preferences;
-use talk::domain::{NotificationLevel, RoomToken};
-use talk::{ApiError, ApiRequest, App, Reply};
+use talk::domain::{DomainError, NotificationLevel, RoomToken};
+use talk::routing::ApiVersion::V1;
+use talk::routing::Verb::Post;
+use talk::routing::{Call, Function, Route};
+use talk::{ApiRequest, Failure, Reply, on};
 
-/// Answers one API Gateway request.
-pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = app.request(request);
-    let result = route(app, &request).await;
-    app.respond(&request, result)
+talk::route_table![Route::spreed(Post, &[V1], "/room/{token}/notify", on!(room set_level))];
+
+/// The `notify` Lambda.
+pub const FUNCTION: Function = Function {
+    name: "notify",
+    routes: ROUTES,
+    elsewhere: &[],
+};
+
+/// spec §6.10: set the notification level (1, 2 or 3); 404 before the level is checked.
+async fn set_level(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    app.set_preferences(request, token, level(request)).await
 }
 
-async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    match request.segments()?.as_slice() {
-        ["room", token, "notify"] => {
-            let token = RoomToken::from_path(token)?;
-            match request.method {
-                Method::POST => {
-                    app.set_preferences(request, &token, |params| {
-                        let level = match NotificationLevel::from_code(params.required_int("level")?) {
-                            Some(level) if level != NotificationLevel::Default => level,
-                            _ => return Err(ApiError::bad_request("level must be 1, 2 or 3")),
-                        };
-                        Ok(Preferences {
-                            favorite: None,
-                            level: Some(level),
-                        })
-                    })
-                    .await
-                }
-                _ => Err(ApiError::MethodNotAllowed),
-            }
-        }
-        _ => Err(ApiError::InvalidQuery),
-    }
+fn level(request: &ApiRequest) -> Result<Preferences, Failure> {
+    let level = match NotificationLevel::from_code(request.params()?.required_int("level")?) {
+        Some(level) if level != NotificationLevel::Default => level,
+        _ => return Err(DomainError::invalid("level must be 1, 2 or 3").into()),
+    };
+    Ok(Preferences {
+        favorite: None,
+        level: Some(level),
+    })
 }

@@ -1,42 +1,39 @@
-//! The `password` endpoint group (spec §6.8).
-//!
-//! | Method | Path | Spec |
-//! |---|---|---|
-//! | PUT | /room/{token}/password | §6.8 |
+//! The `password` endpoint group: room passwords (spec §6.8).
 
-use lambda_http::http::Method;
-use lambda_http::{Body, Request, Response};
 use talk::app::Callers;
 use talk::domain::RoomToken;
-use talk::domain::moderation::{self, Need};
-use talk::{ApiError, ApiRequest, App, Reply};
+use talk::domain::access::Need;
+use talk::domain::moderation;
+use talk::routing::ApiVersion::V1;
+use talk::routing::Verb::Put;
+use talk::routing::{Call, Function, Route};
+use talk::{Failure, Reply, on};
 
-/// Answers one API Gateway request.
-pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = app.request(request);
-    let result = route(app, &request).await;
-    app.respond(&request, result)
-}
+talk::route_table![Route::spreed(
+    Put,
+    &[V1],
+    "/room/{token}/password",
+    on!(room set_password)
+)];
 
-async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    match request.segments()?.as_slice() {
-        ["room", token, "password"] => {
-            let token = RoomToken::from_path(token)?;
-            match request.method {
-                // The password is taken as sent: not trimmed (spec §6.8).
-                Method::PUT => {
-                    app.edit_room(
-                        request,
-                        &token,
-                        Callers::GuestsToo,
-                        Need::Moderator,
-                        |params, room, _| moderation::set_password(room, &params.required_string("password")?),
-                    )
-                    .await
-                }
-                _ => Err(ApiError::MethodNotAllowed),
-            }
-        }
-        _ => Err(ApiError::InvalidQuery),
-    }
+/// The `password` Lambda.
+pub const FUNCTION: Function = Function {
+    name: "password",
+    routes: ROUTES,
+    elsewhere: &[],
+};
+
+/// spec §6.8: set or remove the password (moderators; guests may call). The password is taken
+/// as sent: not trimmed.
+async fn set_password(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    let password = request.params().and_then(|p| p.required_string("password"));
+    app.change_room(
+        request,
+        token,
+        Callers::GuestsToo,
+        Need::Moderator,
+        password,
+        |room, _, password| moderation::set_password(room, password),
+    )
+    .await
 }

@@ -1,52 +1,48 @@
-//! The `public` endpoint group (spec §6.7).
-//!
-//! | Method | Path | Spec |
-//! |---|---|---|
-//! | POST | /room/{token}/public | §6.7 allow guests |
-//! | DELETE | /room/{token}/public | §6.7 disallow guests |
+//! The `public` endpoint group: allowing and disallowing guests (spec §6.7).
 
-use lambda_http::http::Method;
-use lambda_http::{Body, Request, Response};
 use talk::app::Callers;
 use talk::domain::RoomToken;
-use talk::domain::moderation::{self, Need};
-use talk::{ApiError, ApiRequest, App, Reply};
+use talk::domain::access::Need;
+use talk::domain::moderation;
+use talk::routing::ApiVersion::V1;
+use talk::routing::Verb::{Delete, Post};
+use talk::routing::{Call, Function, Route};
+use talk::{Failure, Reply, on};
 
-/// Answers one API Gateway request.
-pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = app.request(request);
-    let result = route(app, &request).await;
-    app.respond(&request, result)
+talk::route_table![
+    Route::spreed(Post, &[V1], "/room/{token}/public", on!(room make_public)),
+    Route::spreed(Delete, &[V1], "/room/{token}/public", on!(room make_private)),
+];
+
+/// The `public` Lambda.
+pub const FUNCTION: Function = Function {
+    name: "public",
+    routes: ROUTES,
+    elsewhere: &[],
+};
+
+/// spec §6.7: allow guests (user moderators).
+async fn make_public(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    app.change_room(
+        request,
+        token,
+        Callers::UsersOnly,
+        Need::UserModerator,
+        Ok(()),
+        |room, _, ()| moderation::make_public(room),
+    )
+    .await
 }
 
-async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    match request.segments()?.as_slice() {
-        ["room", token, "public"] => {
-            let token = RoomToken::from_path(token)?;
-            match request.method {
-                Method::POST => {
-                    app.edit_room(
-                        request,
-                        &token,
-                        Callers::UsersOnly,
-                        Need::UserModerator,
-                        |_, room, _| moderation::make_public(room),
-                    )
-                    .await
-                }
-                Method::DELETE => {
-                    app.edit_room(
-                        request,
-                        &token,
-                        Callers::UsersOnly,
-                        Need::UserModerator,
-                        |_, room, _| moderation::make_private(room),
-                    )
-                    .await
-                }
-                _ => Err(ApiError::MethodNotAllowed),
-            }
-        }
-        _ => Err(ApiError::InvalidQuery),
-    }
+/// spec §6.7: disallow guests (user moderators).
+async fn make_private(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    app.change_room(
+        request,
+        token,
+        Callers::UsersOnly,
+        Need::UserModerator,
+        Ok(()),
+        |room, _, ()| moderation::make_private(room),
+    )
+    .await
 }

@@ -1,64 +1,40 @@
-//! The `rooms` endpoint group: the routing table of spec §6.1–6.6.
-//!
-//! | Method | Path | Spec |
-//! |---|---|---|
-//! | GET | /room | §6.1 |
-//! | POST | /room | §6.2 |
-//! | GET | /room/{token} | §6.3 |
-//! | PUT | /room/{token} | §6.4 |
-//! | DELETE | /room/{token} | §6.5 |
-//! | PUT | /room/{token}/read-only | §6.6 |
+//! The `rooms` endpoint group: conversations (spec §6.1–6.6).
 
-use lambda_http::http::{HeaderName, HeaderValue, Method};
-use lambda_http::{Body, Request, Response};
+use lambda_http::http::{HeaderName, HeaderValue};
 use serde_json::Value;
 use talk::app::Callers;
 use talk::capabilities::talk_hash;
-use talk::domain::RoomToken;
-use talk::domain::moderation::{self, Need};
-use talk::domain::rooms::{self, CreateRequest, Created, now};
+use talk::domain::access::{self, Need};
+use talk::domain::moderation;
+use talk::domain::rooms::{self, CreateRequest, Created};
+use talk::domain::{RoomToken, now};
+use talk::routing::ApiVersion::V1;
+use talk::routing::Verb::{Delete, Get, Post, Put};
+use talk::routing::{Call, Function, Route};
 use talk::view::room_object;
-use talk::{ApiError, ApiRequest, App, Reply};
+use talk::{ApiRequest, Failure, Reply, on};
+
+talk::route_table![
+    Route::spreed(Get, &[V1], "/room", on!(list_rooms)),
+    Route::spreed(Post, &[V1], "/room", on!(create_room)),
+    Route::spreed(Get, &[V1], "/room/{token}", on!(room get_room)),
+    Route::spreed(Put, &[V1], "/room/{token}", on!(room rename_room)),
+    Route::spreed(Delete, &[V1], "/room/{token}", on!(room delete_room)),
+    Route::spreed(Put, &[V1], "/room/{token}/read-only", on!(room set_read_only)),
+];
+
+/// The `rooms` Lambda.
+pub const FUNCTION: Function = Function {
+    name: "rooms",
+    routes: ROUTES,
+    elsewhere: &[],
+};
 
 /// The header carrying the capabilities hash (spec §3.6).
 const TALK_HASH: HeaderName = HeaderName::from_static("x-nextcloud-talk-hash");
 
-/// Answers one API Gateway request.
-pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    let request = app.request(request);
-    let result = route(app, &request).await;
-    app.respond(&request, result)
-}
-
-async fn route(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    match request.segments()?.as_slice() {
-        ["room"] => match request.method {
-            Method::GET => list_rooms(app, request).await,
-            Method::POST => create_room(app, request).await,
-            _ => Err(ApiError::MethodNotAllowed),
-        },
-        ["room", token] => {
-            let token = RoomToken::from_path(token)?;
-            match request.method {
-                Method::GET => get_room(app, request, &token).await,
-                Method::PUT => rename_room(app, request, &token).await,
-                Method::DELETE => delete_room(app, request, &token).await,
-                _ => Err(ApiError::MethodNotAllowed),
-            }
-        }
-        ["room", token, "read-only"] => {
-            let token = RoomToken::from_path(token)?;
-            match request.method {
-                Method::PUT => set_read_only(app, request, &token).await,
-                _ => Err(ApiError::MethodNotAllowed),
-            }
-        }
-        _ => Err(ApiError::InvalidQuery),
-    }
-}
-
 /// spec §6.1: every room the caller is a participant of.
-async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
+async fn list_rooms(Call { app, request, .. }: Call<'_>) -> Result<Reply, Failure> {
     let claimed = request.claimed_user();
     // Only the index is read before the credentials are verified: a refused request must not
     // cost a read of every room.
@@ -84,20 +60,29 @@ async fn list_rooms(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> 
         ))
 }
 
-/// spec §6.2: create a one-to-one, group or public conversation.
-async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError> {
-    let create = request.params().and_then(CreateRequest::from_params);
+/// spec §6.2 step 1: `roomType`, `invite` and `roomName`.
+fn create_request(request: &ApiRequest) -> Result<CreateRequest, Failure> {
+    let params = request.params()?;
+    let room_type = params.required_int("roomType")?;
+    let invite = params.string("invite")?.unwrap_or_default();
+    let room_name = params.string("roomName")?.unwrap_or_default();
+    Ok(CreateRequest::new(room_type, invite, &room_name)?)
+}
+
+/// spec §6.2: create a one-to-one, group or public conversation. What the creation depends on
+/// is read concurrently with the credentials; the parameters' 400 comes after the 401.
+async fn create_room(Call { app, request, .. }: Call<'_>) -> Result<Reply, Failure> {
+    let create = create_request(request);
     let claimed = request.claimed_user();
-    let (user, facts) = app
+    let (user, creation) = app
         .user_and(request, async {
-            match &create {
-                Ok(create) => create.facts(&app.store, claimed.as_ref()).await.map(Some),
-                Err(_) => Ok(None),
-            }
+            Ok(match create {
+                Ok(create) => Ok(create.prepare(&app.store, claimed.as_ref()).await?),
+                Err(refused) => Err(refused),
+            })
         })
         .await?;
-    let (create, facts) = (create?, facts.ok_or(ApiError::Internal)?);
-    match rooms::create(&app.store, &user, create, facts).await? {
+    match rooms::create(&app.store, &user, creation?).await? {
         Created::New(room) => Ok(Reply::created(room_object(
             &room,
             room.user_participant(&user.id),
@@ -108,40 +93,49 @@ async fn create_room(app: &App, request: &ApiRequest) -> Result<Reply, ApiError>
 }
 
 /// spec §6.3: one room, for a participant or (public rooms) anyone.
-async fn get_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
+async fn get_room(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
     let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
-    let (room, viewer) = rooms::access(room.as_ref(), &caller)?;
+    let (room, viewer) = access::view(room.as_ref(), &caller)?;
     Ok(Reply::ok(room_object(room, viewer, now())).with_header(TALK_HASH, HeaderValue::from_static(talk_hash())))
 }
 
 /// spec §6.4: rename (moderators; guests may call).
-async fn rename_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    app.edit_room(
+async fn rename_room(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    let name = request.params().and_then(|p| p.required_string("roomName"));
+    app.change_room(
         request,
         token,
         Callers::GuestsToo,
         Need::Moderator,
-        |params, room, _| moderation::rename(room, &params.required_string("roomName")?),
+        name,
+        |room, _, name| moderation::rename(room, name),
     )
     .await
 }
 
 /// spec §6.5: delete the room with everything in it (moderators; guests may call).
-async fn delete_room(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    app.edit_room(request, token, Callers::GuestsToo, Need::Moderator, |_, room, _| {
-        moderation::delete(room)
-    })
+async fn delete_room(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    app.change_room(
+        request,
+        token,
+        Callers::GuestsToo,
+        Need::Moderator,
+        Ok(()),
+        |room, _, ()| moderation::delete(room),
+    )
     .await
 }
 
 /// spec §6.6: lock or unlock (moderators; users only).
-async fn set_read_only(app: &App, request: &ApiRequest, token: &RoomToken) -> Result<Reply, ApiError> {
-    app.edit_room(
+async fn set_read_only(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    let state = request.params().and_then(|p| p.required_int("state"));
+    app.change_room(
         request,
         token,
         Callers::UsersOnly,
         Need::Moderator,
-        |params, room, _| moderation::set_read_only(room, params.required_int("state")?),
+        state,
+        |room, _, state| moderation::set_read_only(room, *state),
     )
     .await
 }

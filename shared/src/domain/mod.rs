@@ -1,19 +1,22 @@
-//! The rules of the spec: identifiers and constants (§5), the room, participant and message
-//! model, system messages (§9) and the room use cases (§6). Storage is [`crate::store`]'s job,
-//! rendering [`crate::view`]'s.
+//! The use cases of the spec (§6, §7): who may see and do what ([`access`]), the decisions of
+//! each endpoint, and the one commit path for room changes ([`commit`]). The domain decides and
+//! knows nothing of HTTP, OCS or API versions: the values it works on are [`crate::model`]'s
+//! (re-exported here), storage is [`crate::store`]'s job, rendering [`crate::view`]'s.
 
-mod ids;
-mod kinds;
-pub mod messages;
-mod model;
+pub mod access;
+pub mod commit;
+mod error;
 pub mod moderation;
 pub mod participants;
-mod room_name;
 pub mod rooms;
-pub mod secrets;
 
-pub use ids::{GroupId, RoomToken, UserId};
-pub use kinds::{ActorType, NotificationLevel, ParticipantType, RoomType};
-pub use messages::SystemEvent;
-pub use model::{Message, MessageUser, Participant, Room, RoomAggregate, User};
-pub use room_name::RoomName;
+pub use crate::model::*;
+pub use access::{Caller, Need};
+pub use error::DomainError;
+
+/// Current unix time in seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

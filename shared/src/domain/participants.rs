@@ -2,41 +2,38 @@
 //! leaving a conversation, promoting and demoting moderators. Changes to the participant list
 //! are [`Edit`]s committed like any room change, with their system message.
 
-use crate::app::Caller;
-use crate::ocs::ApiError;
 use crate::store::{JoinOutcome, Store};
 
-use super::moderation::Edit;
-use super::rooms::now;
+use super::access::Caller;
+use super::commit::{Attempt, Edit, with_retries};
+use super::error::DomainError;
 use super::secrets::{new_guest_secret, new_session_id, room_password_matches, secret_hash};
-use super::{MessageUser, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId};
-
-/// Attempts at joining before answering 503 (each failure means the room changed meanwhile).
-const MAX_ATTEMPTS: usize = 20;
+use super::{
+    MessageUser, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId, now,
+};
 
 fn same_row(a: &Participant, b: &Participant) -> bool {
     a.actor_type == b.actor_type && a.actor_id == b.actor_id
 }
 
 /// spec §7.2: add a user as a plain participant (`user_added`); `None` when already there.
-pub fn add(aggregate: &RoomAggregate, invited: Option<&User>) -> Result<Option<Edit>, ApiError> {
+pub fn add(aggregate: &RoomAggregate, invited: Option<&User>) -> Result<Option<Edit>, DomainError> {
     if aggregate.room.room_type == RoomType::OneToOne {
-        return Err(ApiError::bad_request(
+        return Err(DomainError::invalid(
             "Participants cannot be added to one-to-one conversations",
         ));
     }
-    let user = invited.ok_or(ApiError::NotFound)?;
+    let user = invited.ok_or(DomainError::NotFound)?;
     if aggregate.user_participant(&user.id).is_some() {
         return Ok(None);
     }
-    let mut edit = Edit::of(&aggregate.room);
-    edit.event = Some(SystemEvent::UserAdded(MessageUser::for_user(user)));
+    let mut edit = Edit::of(&aggregate.room).with_event(SystemEvent::UserAdded(MessageUser::for_user(user)));
     edit.upserted.push(Participant::user(user, ParticipantType::User));
     Ok(Some(edit))
 }
 
 /// spec §7.3: the caller leaves the conversation; the last member's leaving deletes it.
-pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>, ApiError> {
+pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>, DomainError> {
     let others: Vec<&Participant> = aggregate.members().filter(|p| !same_row(p, me)).collect();
     let mut edit = Edit::of(&aggregate.room);
     edit.removed.push(me.clone());
@@ -53,7 +50,7 @@ pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>
         && !others.is_empty()
         && !others.iter().any(|p| p.participant_type.is_moderator())
     {
-        return Err(ApiError::bad_request(
+        return Err(DomainError::invalid(
             "Promote another participant to moderator before leaving",
         ));
     }
@@ -65,24 +62,23 @@ pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>
 }
 
 /// spec §7.4: a moderator removes a user; removing yourself is leaving (§7.3).
-pub fn remove(aggregate: &RoomAggregate, me: &Participant, target: &str) -> Result<Option<Edit>, ApiError> {
+pub fn remove(aggregate: &RoomAggregate, me: &Participant, target: &str) -> Result<Option<Edit>, DomainError> {
     if aggregate.room.room_type == RoomType::OneToOne {
-        return Err(ApiError::bad_request(
+        return Err(DomainError::invalid(
             "Participants cannot be removed from one-to-one conversations",
         ));
     }
     let target = UserId::parse(target)
         .ok()
         .and_then(|id| aggregate.user_participant(&id))
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(DomainError::NotFound)?;
     if same_row(target, me) {
         return leave(aggregate, me);
     }
     if target.participant_type == ParticipantType::Owner {
-        return Err(ApiError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
-    let mut edit = Edit::of(&aggregate.room);
-    edit.event = Some(SystemEvent::UserRemoved(target.as_message_user()));
+    let mut edit = Edit::of(&aggregate.room).with_event(SystemEvent::UserRemoved(target.as_message_user()));
     edit.removed.push(target.clone());
     Ok(Some(edit))
 }
@@ -100,7 +96,7 @@ pub fn set_moderator(
     me: &Participant,
     target: &Target,
     promote: bool,
-) -> Result<Option<Edit>, ApiError> {
+) -> Result<Option<Edit>, DomainError> {
     let row = match target {
         Target::User(id) => UserId::parse(id.as_str())
             .ok()
@@ -110,14 +106,14 @@ pub fn set_moderator(
             .iter()
             .find(|p| p.participant_type.is_guest() && p.session_id == *session && session != "0"),
     }
-    .ok_or(ApiError::NotFound)?;
+    .ok_or(DomainError::NotFound)?;
     if aggregate.room.room_type == RoomType::OneToOne {
-        return Err(ApiError::bad_request(
+        return Err(DomainError::invalid(
             "One-to-one conversations have no moderators to change",
         ));
     }
     if !promote && same_row(row, me) {
-        return Err(ApiError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
     let user = row.as_message_user();
     let (new_type, event) = match (row.participant_type, promote) {
@@ -129,13 +125,12 @@ pub fn set_moderator(
         ),
         (ParticipantType::GuestModerator, false) => (ParticipantType::Guest, SystemEvent::GuestModeratorDemoted(user)),
         _ => {
-            return Err(ApiError::bad_request(
+            return Err(DomainError::invalid(
                 "This participant cannot be promoted or demoted that way",
             ));
         }
     };
-    let mut edit = Edit::of(&aggregate.room);
-    edit.event = Some(event);
+    let mut edit = Edit::of(&aggregate.room).with_event(event);
     edit.upserted.push(Participant {
         participant_type: new_type,
         ..row.clone()
@@ -151,6 +146,18 @@ pub struct Joined {
     pub guest_secret: Option<String>,
 }
 
+/// spec §7.1: who may read the participant list. Plain guests may not, and the lobby keeps
+/// non-moderators out.
+pub fn may_list(aggregate: &RoomAggregate, me: &Participant) -> Result<(), DomainError> {
+    if me.participant_type == ParticipantType::Guest {
+        return Err(DomainError::Forbidden);
+    }
+    if aggregate.room.lobby_state == 1 && !me.participant_type.is_moderator() {
+        return Err(DomainError::LobbyActive);
+    }
+    Ok(())
+}
+
 /// spec §7.5: start a session. Participants get a new session; anyone else may join a public
 /// room (with its password, if it has one) as a self-joined user or a new guest.
 pub async fn join(
@@ -159,10 +166,9 @@ pub async fn join(
     caller: &Caller,
     first: Option<RoomAggregate>,
     password: &str,
-) -> Result<Joined, ApiError> {
-    let mut loaded = first;
-    for _ in 0..MAX_ATTEMPTS {
-        let mut room = loaded.take().ok_or(ApiError::NotFound)?;
+) -> Result<Joined, DomainError> {
+    with_retries(store, token, first, |loaded| async move {
+        let mut room = loaded.ok_or(DomainError::NotFound)?;
         let now = now();
         if let Some(row) = room.participant_of(caller) {
             let me = Participant {
@@ -170,52 +176,55 @@ pub async fn join(
                 last_ping: now,
                 ..row.clone()
             };
-            if store.start_session(token, &me).await? {
-                room.participants.retain(|p| !same_row(p, &me));
-                room.participants.push(me.clone());
-                return Ok(Joined {
-                    room,
-                    me,
-                    guest_secret: None,
-                });
+            if !store.start_session(token, &me).await? {
+                return Ok(Attempt::Again);
             }
-        } else {
-            if room.room.room_type != RoomType::Public {
-                return Err(ApiError::NotFound);
-            }
-            if let Some(hash) = &room.room.password_hash
-                && !room_password_matches(password, hash)
-            {
-                return Err(ApiError::Forbidden);
-            }
-            let (me, guest_secret) = match caller {
-                Caller::User(user) => {
-                    let row = Participant::user(user, ParticipantType::UserSelfJoined);
-                    (
-                        Participant {
-                            session_id: new_session_id(),
-                            last_ping: now,
-                            ..row
-                        },
-                        None,
-                    )
-                }
-                Caller::Guest(_) | Caller::Anonymous => {
-                    let secret = new_guest_secret();
-                    (
-                        Participant::guest(secret_hash(&secret), new_session_id(), now),
-                        Some(secret),
-                    )
-                }
-            };
-            if store.join_room(token, &me).await? == JoinOutcome::Joined {
-                room.participants.push(me.clone());
-                return Ok(Joined { room, me, guest_secret });
-            }
+            room.participants.retain(|p| !same_row(p, &me));
+            room.participants.push(me.clone());
+            return Ok(Attempt::Done(Joined {
+                room,
+                me,
+                guest_secret: None,
+            }));
         }
-        loaded = store.load_room(token).await?;
+        if room.room.room_type != RoomType::Public {
+            return Err(DomainError::NotFound);
+        }
+        if let Some(hash) = &room.room.password_hash
+            && !room_password_matches(password, hash)
+        {
+            return Err(DomainError::Forbidden);
+        }
+        let (me, guest_secret) = newcomer(caller, now);
+        if store.join_room(token, &me).await? != JoinOutcome::Joined {
+            return Ok(Attempt::Again);
+        }
+        room.participants.push(me.clone());
+        Ok(Attempt::Done(Joined { room, me, guest_secret }))
+    })
+    .await
+}
+
+/// The row of someone joining a public room: a self-joined user, or a new guest with the
+/// secret their cookie will carry.
+fn newcomer(caller: &Caller, now: i64) -> (Participant, Option<String>) {
+    match caller {
+        Caller::User(user) => (
+            Participant {
+                session_id: new_session_id(),
+                last_ping: now,
+                ..Participant::user(user, ParticipantType::UserSelfJoined)
+            },
+            None,
+        ),
+        Caller::Guest(_) | Caller::Anonymous => {
+            let secret = new_guest_secret();
+            (
+                Participant::guest(secret_hash(&secret), new_session_id(), now),
+                Some(secret),
+            )
+        }
     }
-    Err(ApiError::Unavailable)
 }
 
 #[cfg(test)]
@@ -248,7 +257,7 @@ mod tests {
         );
         assert!(matches!(
             leave(&aggregate, &aggregate.participants[0]),
-            Err(ApiError::BadRequest(_))
+            Err(DomainError::Invalid(_))
         ));
         let plain = leave(&aggregate, &aggregate.participants[1]).unwrap().unwrap();
         assert_eq!(plain.removed.len(), 1);
@@ -298,19 +307,19 @@ mod tests {
         assert_eq!(promoted.upserted[0].participant_type, ParticipantType::Moderator);
         assert!(matches!(
             set_moderator(&aggregate, me, &Target::User("b".into()), false),
-            Err(ApiError::BadRequest(_))
+            Err(DomainError::Invalid(_))
         ));
         assert!(matches!(
             set_moderator(&aggregate, me, &Target::User("a".into()), true),
-            Err(ApiError::BadRequest(_))
+            Err(DomainError::Invalid(_))
         ));
         assert_eq!(
             set_moderator(&aggregate, me, &Target::User("a".into()), false),
-            Err(ApiError::Forbidden)
+            Err(DomainError::Forbidden)
         );
         assert_eq!(
             set_moderator(&aggregate, me, &Target::User("zz".into()), true),
-            Err(ApiError::NotFound)
+            Err(DomainError::NotFound)
         );
         let demoted = set_moderator(&aggregate, me, &Target::User("m".into()), false)
             .unwrap()
@@ -329,8 +338,8 @@ mod tests {
             ],
         );
         let moderator = &aggregate.participants[1];
-        assert_eq!(remove(&aggregate, moderator, "a"), Err(ApiError::Forbidden));
-        assert_eq!(remove(&aggregate, moderator, "nobody"), Err(ApiError::NotFound));
+        assert_eq!(remove(&aggregate, moderator, "a"), Err(DomainError::Forbidden));
+        assert_eq!(remove(&aggregate, moderator, "nobody"), Err(DomainError::NotFound));
         assert_eq!(
             remove(&aggregate, moderator, "b").unwrap().unwrap().removed[0].actor_id,
             "b"
@@ -341,7 +350,7 @@ mod tests {
         );
         assert!(matches!(
             remove(&pair, &pair.participants[0], "b"),
-            Err(ApiError::BadRequest(_))
+            Err(DomainError::Invalid(_))
         ));
     }
 }

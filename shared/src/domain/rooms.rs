@@ -1,75 +1,48 @@
-//! Room use cases of spec §6.1–6.3: listing, creating and looking up conversations.
+//! Room use cases of spec §6.1–6.2: listing and creating conversations.
 
-use crate::app::Caller;
-use crate::ocs::ApiError;
-use crate::request::Params;
 use crate::store::{CreateOutcome, Store};
 
+use super::error::DomainError;
 use super::{
-    GroupId, Message, MessageUser, Participant, ParticipantType, Room, RoomAggregate, RoomName, RoomToken, RoomType,
-    SystemEvent, User, UserId,
+    GroupId, Message, MessageUser, Participant, ParticipantType, ROOM_ID_COUNTER, Room, RoomAggregate, RoomName,
+    RoomToken, RoomType, SystemEvent, User, UserId, now,
 };
 
-/// Counter that numbers rooms (`id` of the room object).
-pub const ROOM_ID_COUNTER: &str = "rooms";
 /// Attempts at drawing a free random token before giving up.
 const TOKEN_ATTEMPTS: usize = 5;
 
-/// Current unix time in seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 /// The rooms of `tokens` (from [`Store::user_room_tokens`], spec §6.1), loaded concurrently,
 /// without those the user is not in.
-pub async fn rooms_of(store: &Store, user: &UserId, tokens: Vec<RoomToken>) -> Result<Vec<RoomAggregate>, ApiError> {
+pub async fn rooms_of(store: &Store, user: &UserId, tokens: Vec<RoomToken>) -> Result<Vec<RoomAggregate>, DomainError> {
     let mut rooms = store.load_rooms(tokens).await?;
     // The index is eventually consistent: keep only rooms the user is really in.
     rooms.retain(|room| room.user_participant(user).is_some());
     Ok(rooms)
 }
 
-/// Decides what the caller may see of a room (spec §6.3): their own participant row, or `None`
-/// for the outside view of a public room (spec §8.3); 404 when the room is hidden from them.
-pub fn access<'a>(
-    room: Option<&'a RoomAggregate>,
-    caller: &Caller,
-) -> Result<(&'a RoomAggregate, Option<&'a Participant>), ApiError> {
-    let room = room.ok_or(ApiError::NotFound)?;
-    let own_row = room.participant_of(caller);
-    if own_row.is_none() && room.room.room_type != RoomType::Public {
-        return Err(ApiError::NotFound);
-    }
-    Ok((room, own_row))
-}
-
-/// A `POST /room` request, with its parameters read (spec §6.2 step 1).
-#[derive(Debug, Clone)]
+/// A `POST /room` request, its parameters parsed (spec §6.2 step 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CreateRequest {
-    OneToOne {
-        invite: String,
-    },
-    GroupFromGroup {
-        group: String,
-    },
-    Named {
-        room_type: RoomType,
-        name: Result<RoomName, ApiError>,
-    },
+    OneToOne { invite: String },
+    FromGroup { group: String },
+    Named { room_type: RoomType, name: RoomName },
 }
 
-/// What the store says before a creation is decided: read concurrently with authentication.
-pub enum CreateFacts {
+/// A creation with what the store said it depends on, read concurrently with authentication.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Creation {
     OneToOne {
         invited: Option<User>,
         existing: Option<RoomToken>,
     },
-    Group {
+    FromGroup {
+        group: String,
         members: Option<Vec<User>>,
     },
-    Nothing,
+    Named {
+        room_type: RoomType,
+        name: RoomName,
+    },
 }
 
 /// Whether the creation made a new room (201) or found the existing one-to-one room (200).
@@ -79,59 +52,52 @@ pub enum Created {
 }
 
 impl CreateRequest {
-    /// Reads `roomType`, `invite` and `roomName`; 400 for a type that is not 1, 2 or 3.
-    pub fn from_params(params: &Params) -> Result<Self, ApiError> {
-        let room_type = params.required_int("roomType")?;
-        let invite = params.string("invite")?.unwrap_or_default();
-        let room_name = params.string("roomName")?.unwrap_or_default();
+    /// The request for `roomType`, `invite` and `roomName` as sent (spec §6.2 step 1): 400 for
+    /// a type that is not 1, 2 or 3, or a group or public room without a valid name.
+    pub fn new(room_type: i64, invite: String, room_name: &str) -> Result<Self, DomainError> {
         match RoomType::from_code(room_type) {
             Some(RoomType::OneToOne) => Ok(Self::OneToOne { invite }),
-            Some(RoomType::Group) if !invite.is_empty() => Ok(Self::GroupFromGroup { group: invite }),
+            Some(RoomType::Group) if !invite.is_empty() => Ok(Self::FromGroup { group: invite }),
             Some(room_type @ (RoomType::Group | RoomType::Public)) => Ok(Self::Named {
                 room_type,
-                name: RoomName::parse(&room_name),
+                name: RoomName::parse(room_name)?,
             }),
-            _ => Err(ApiError::bad_request("roomType must be 1, 2 or 3")),
+            _ => Err(DomainError::invalid("roomType must be 1, 2 or 3")),
         }
     }
 
-    /// The reads the creation depends on, for the user the credentials name.
-    pub async fn facts(&self, store: &Store, caller: Option<&UserId>) -> Result<CreateFacts, ApiError> {
+    /// Reads what the creation depends on, for the user the credentials name.
+    pub async fn prepare(self, store: &Store, caller: Option<&UserId>) -> Result<Creation, DomainError> {
         match self {
             Self::OneToOne { invite } => {
                 let (Ok(invite), Some(caller)) = (UserId::parse(invite.as_str()), caller) else {
-                    return Ok(CreateFacts::OneToOne {
+                    return Ok(Creation::OneToOne {
                         invited: None,
                         existing: None,
                     });
                 };
                 let (invited, existing) = tokio::try_join!(store.get_user(&invite), store.pair_room(caller, &invite))?;
-                Ok(CreateFacts::OneToOne { invited, existing })
+                Ok(Creation::OneToOne { invited, existing })
             }
-            Self::GroupFromGroup { group } => {
+            Self::FromGroup { group } => {
                 let members = match GroupId::parse(group.as_str()) {
-                    Ok(group) => store.group_members(&group).await?,
+                    Ok(id) => store.group_members(&id).await?,
                     Err(_) => None,
                 };
-                Ok(CreateFacts::Group { members })
+                Ok(Creation::FromGroup { group, members })
             }
-            Self::Named { .. } => Ok(CreateFacts::Nothing),
+            Self::Named { room_type, name } => Ok(Creation::Named { room_type, name }),
         }
     }
 }
 
 /// Creates a conversation (spec §6.2 steps 2–4).
-pub async fn create(
-    store: &Store,
-    caller: &User,
-    request: CreateRequest,
-    facts: CreateFacts,
-) -> Result<Created, ApiError> {
-    match (request, facts) {
-        (CreateRequest::OneToOne { .. }, CreateFacts::OneToOne { invited, existing }) => {
-            let invited = invited.ok_or(ApiError::NotFound)?;
+pub async fn create(store: &Store, caller: &User, creation: Creation) -> Result<Created, DomainError> {
+    match creation {
+        Creation::OneToOne { invited, existing } => {
+            let invited = invited.ok_or(DomainError::NotFound)?;
             if invited.id == caller.id {
-                return Err(ApiError::Forbidden);
+                return Err(DomainError::Forbidden);
             }
             if let Some(token) = existing {
                 return reopen_one_to_one(store, &token, caller, &invited)
@@ -154,8 +120,8 @@ pub async fn create(
             )
             .await
         }
-        (CreateRequest::GroupFromGroup { group }, CreateFacts::Group { members }) => {
-            let members = members.ok_or(ApiError::NotFound)?;
+        Creation::FromGroup { group, members } => {
+            let members = members.ok_or(DomainError::NotFound)?;
             let mut participants = vec![Participant::user(caller, ParticipantType::Owner)];
             participants.extend(
                 members
@@ -165,20 +131,18 @@ pub async fn create(
             );
             insert(store, caller, RoomType::Group, group, participants, Vec::new(), caller).await
         }
-        (CreateRequest::Named { room_type, name }, _) => {
-            let name = name?.into_string();
+        Creation::Named { room_type, name } => {
             insert(
                 store,
                 caller,
                 room_type,
-                name,
+                name.into_string(),
                 vec![Participant::user(caller, ParticipantType::Owner)],
                 Vec::new(),
                 caller,
             )
             .await
         }
-        _ => Err(ApiError::Internal),
     }
 }
 
@@ -192,7 +156,7 @@ async fn insert(
     participants: Vec<Participant>,
     pair: Vec<User>,
     other_in_pair: &User,
-) -> Result<Created, ApiError> {
+) -> Result<Created, DomainError> {
     let id = store.next_id(ROOM_ID_COUNTER).await?;
     let timestamp = now();
     let mut events = vec![SystemEvent::ConversationCreated];
@@ -240,17 +204,18 @@ async fn insert(
             }
         }
     }
-    tracing::error!("no free room token after {TOKEN_ATTEMPTS} attempts");
-    Err(ApiError::Internal)
+    Err(DomainError::Inconsistent(format!(
+        "no free room token after {TOKEN_ATTEMPTS} attempts"
+    )))
 }
 
 /// The existing one-to-one room of a pair, with whoever had left it added back as owner
 /// (spec §6.2 step 2, §7.3).
-async fn reopen_one_to_one(store: &Store, token: &RoomToken, a: &User, b: &User) -> Result<RoomAggregate, ApiError> {
-    let mut room = store.load_room(token).await?.ok_or_else(|| {
-        tracing::error!(%token, "one-to-one lock points at a missing room");
-        ApiError::Internal
-    })?;
+async fn reopen_one_to_one(store: &Store, token: &RoomToken, a: &User, b: &User) -> Result<RoomAggregate, DomainError> {
+    let mut room = store
+        .load_room(token)
+        .await?
+        .ok_or_else(|| DomainError::Inconsistent(format!("one-to-one lock points at missing room {token}")))?;
     for user in [a, b] {
         if room.user_participant(&user.id).is_none() {
             let row = Participant::user(user, ParticipantType::Owner);

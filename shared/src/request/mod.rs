@@ -1,20 +1,21 @@
 //! What a request says: its route prefix and envelope, its merged parameters (spec §2.3), its
 //! format (spec §3.2), the CSRF header (spec §2.1) and its Basic credentials (spec §2.2).
-//! Checking the credentials against the store is [`crate::App::authenticate`]'s job.
+//! Checking the credentials against the store is [`crate::App::user_and`]'s and
+//! [`crate::App::caller_and`]'s job; matching the path to a route is [`crate::routing`]'s.
 
 mod credentials;
 mod params;
 mod path;
 
 pub use credentials::BasicCredentials;
-pub use params::{MAX_BODY_BYTES, Params};
-pub use path::{SPREED_ROUTES, is_known_route, ocs_path, spreed_route};
+pub use params::{MAX_BODY_BYTES, ParamError, Params};
+pub use path::ocs_path;
 
 use http::{HeaderMap, Method, Response};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 
-use crate::domain::UserId;
+use crate::model::UserId;
 use crate::ocs::{ApiError, Envelope, Format, Reply, render_error, render_reply};
 use crate::store::CallStats;
 
@@ -22,8 +23,6 @@ use crate::store::CallStats;
 #[derive(Debug)]
 pub struct ApiRequest {
     pub method: Method,
-    /// The route below `/ocs/v{1,2}.php/apps/spreed/api/v1`, or `None` when the path is no route.
-    pub route: Option<String>,
     /// The path below `/ocs/v{1,2}.php`, if the path is an OCS path.
     pub ocs_path: Option<String>,
     pub envelope: Envelope,
@@ -36,7 +35,9 @@ pub struct ApiRequest {
     pub(crate) request_id: Option<String>,
     /// Who called, once authentication decided it, for the log line.
     pub(crate) caller_kind: std::sync::OnceLock<&'static str>,
-    params: Result<Params, ApiError>,
+    /// The path pattern of the route that serves the request, for the log line.
+    pub(crate) route: std::sync::OnceLock<&'static str>,
+    params: Result<Params, ParamError>,
 }
 
 impl ApiRequest {
@@ -69,10 +70,8 @@ impl ApiRequest {
         let accept = parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok());
         let format = Format::negotiate(format_param.as_deref(), accept);
         let envelope = ocs_path(parts.uri.path()).map_or(Envelope::V2, |(envelope, _)| envelope);
-        let route = spreed_route(parts.uri.path()).map(|(_, route)| route.to_string());
         Self {
             method: parts.method,
-            route,
             ocs_path: ocs_path(parts.uri.path()).map(|(_, path)| path.to_string()),
             envelope,
             format,
@@ -82,6 +81,7 @@ impl ApiRequest {
             started: (std::time::Instant::now(), CallStats::default()),
             request_id,
             caller_kind: std::sync::OnceLock::new(),
+            route: std::sync::OnceLock::new(),
         }
     }
 
@@ -100,7 +100,7 @@ impl ApiRequest {
     }
 
     /// The merged parameters, or the 400 that parsing the body produced.
-    pub fn params(&self) -> Result<&Params, ApiError> {
+    pub fn params(&self) -> Result<&Params, ParamError> {
         self.params.as_ref().map_err(Clone::clone)
     }
 
@@ -131,10 +131,9 @@ impl ApiRequest {
         UserId::parse(self.basic_credentials()?.user).ok()
     }
 
-    /// The route's path segments (`["room", "abcd", "public"]`); no route is "invalid query".
-    pub fn segments(&self) -> Result<Vec<&str>, ApiError> {
-        let route = self.route.as_deref().ok_or(ApiError::InvalidQuery)?;
-        Ok(route.split('/').skip(1).collect())
+    /// Notes the path pattern of the route that serves the request, for the log line.
+    pub fn note_route(&self, pattern: &'static str) {
+        let _ = self.route.set(pattern);
     }
 
     /// The value of a cookie, from any `Cookie` header.

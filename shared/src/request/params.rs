@@ -3,7 +3,27 @@
 
 use serde_json::{Map, Value};
 
+use crate::domain::DomainError;
 use crate::ocs::ApiError;
+
+/// A parameter or body that cannot be read as the endpoint needs it (400); the text says which.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParamError(pub String);
+
+impl From<ParamError> for ApiError {
+    fn from(error: ParamError) -> Self {
+        ApiError::BadRequest(error.0)
+    }
+}
+
+/// A command whose parameters did not parse is refused by the use case at its place in the
+/// order of checks (after 404 and 403), as input it cannot accept.
+impl From<ParamError> for DomainError {
+    fn from(error: ParamError) -> Self {
+        DomainError::Invalid(error.0)
+    }
+}
 
 /// Bodies larger than this are refused with 400 (spec §2.3).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -14,11 +34,11 @@ pub struct Params(Map<String, Value>);
 
 impl Params {
     /// Merges the query string, then a form or JSON body according to its content type.
-    pub fn parse(query: &str, content_type: Option<&str>, body: &[u8]) -> Result<Self, ApiError> {
+    pub fn parse(query: &str, content_type: Option<&str>, body: &[u8]) -> Result<Self, ParamError> {
         let mut params = Map::new();
         insert_form(&mut params, query.as_bytes());
         if body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::bad_request("The request body is larger than 1 MiB"));
+            return Err(ParamError::new("The request body is larger than 1 MiB"));
         }
         let essence = content_type
             .map(|value| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
@@ -28,7 +48,7 @@ impl Params {
             "application/json" if !body.iter().all(u8::is_ascii_whitespace) => {
                 match serde_json::from_slice::<Value>(body) {
                     Ok(Value::Object(object)) => params.extend(object),
-                    _ => return Err(ApiError::bad_request("The body is not a JSON object")),
+                    _ => return Err(ParamError::new("The body is not a JSON object")),
                 }
             }
             _ => {}
@@ -46,7 +66,7 @@ impl Params {
     }
 
     /// An `int` parameter: a JSON integer or a decimal string; `None` when missing.
-    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+    pub fn int(&self, name: &str) -> Result<Option<i64>, ParamError> {
         let Some(value) = self.present(name) else {
             return Ok(None);
         };
@@ -57,27 +77,33 @@ impl Params {
         };
         parsed
             .map(Some)
-            .ok_or_else(|| ApiError::bad_request(format!("Parameter {name} must be an integer")))
+            .ok_or_else(|| ParamError::new(format!("Parameter {name} must be an integer")))
     }
 
     /// A required `int` parameter.
-    pub fn required_int(&self, name: &str) -> Result<i64, ApiError> {
+    pub fn required_int(&self, name: &str) -> Result<i64, ParamError> {
         self.int(name)?.ok_or_else(|| missing(name))
     }
 
     /// A `string` parameter: a JSON string, or a number rendered as text; `None` when missing.
-    pub fn string(&self, name: &str) -> Result<Option<String>, ApiError> {
+    pub fn string(&self, name: &str) -> Result<Option<String>, ParamError> {
         match self.present(name) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.clone())),
             Some(Value::Number(number)) => Ok(Some(number.to_string())),
-            Some(_) => Err(ApiError::bad_request(format!("Parameter {name} must be a string"))),
+            Some(_) => Err(ParamError::new(format!("Parameter {name} must be a string"))),
         }
     }
 
     /// A required `string` parameter.
-    pub fn required_string(&self, name: &str) -> Result<String, ApiError> {
+    pub fn required_string(&self, name: &str) -> Result<String, ParamError> {
         self.string(name)?.ok_or_else(|| missing(name))
+    }
+}
+
+impl ParamError {
+    fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
     }
 }
 
@@ -95,15 +121,15 @@ fn parse_decimal(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
-fn missing(name: &str) -> ApiError {
-    ApiError::bad_request(format!("Missing parameter {name}"))
+fn missing(name: &str) -> ParamError {
+    ParamError::new(format!("Missing parameter {name}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(query: &str, content_type: Option<&str>, body: &str) -> Result<Params, ApiError> {
+    fn parse(query: &str, content_type: Option<&str>, body: &str) -> Result<Params, ParamError> {
         Params::parse(query, content_type, body.as_bytes())
     }
 
@@ -133,10 +159,10 @@ mod tests {
         assert_eq!(params.int("neg").unwrap(), Some(-2));
         assert_eq!(params.int("n").unwrap(), Some(2));
         for name in ["bad", "empty", "f", "b"] {
-            assert!(matches!(params.int(name), Err(ApiError::BadRequest(_))), "{name}");
+            assert!(matches!(params.int(name), Err(ParamError(_))), "{name}");
         }
         assert_eq!(params.int("missing").unwrap(), None);
-        assert!(matches!(params.required_int("missing"), Err(ApiError::BadRequest(_))));
+        assert!(matches!(params.required_int("missing"), Err(ParamError(_))));
     }
 
     #[test]

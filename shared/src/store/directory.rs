@@ -8,8 +8,8 @@ use super::keys::{
     APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, MEMBER_PREFIX, USER_SK, app_password_sk, group_pk, member_sk, user_pk,
 };
 use super::{Store, StoreError};
-use crate::domain::secrets::{hashes_match, secret_hash};
-use crate::domain::{GroupId, User, UserId};
+use crate::model::secrets::{hashes_match, secret_hash};
+use crate::model::{GroupId, User, UserId};
 
 /// Why an admin operation on the directory was refused.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use super::keys::{
 use super::queries::{CONDITION_FAILED, succeeded};
 use super::rooms::participant_item;
 use super::{Store, StoreError};
-use crate::domain::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
+use crate::model::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
 /// Most items in one transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;

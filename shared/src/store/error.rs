@@ -1,11 +1,9 @@
-//! Store errors and their mapping to API errors.
+//! Store errors: what failed, and whether retrying later may help.
 
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::ocs::ApiError;
-
 /// A DynamoDB call failed, or returned an item we cannot read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// Throttled, unreachable or temporarily failing: worth retrying later (503).
     #[error("DynamoDB is unavailable: {0}")]
@@ -55,15 +53,5 @@ impl From<serde_dynamo::Error> for StoreError {
 impl From<aws_sdk_dynamodb::error::BuildError> for StoreError {
     fn from(error: aws_sdk_dynamodb::error::BuildError) -> Self {
         Self::Backend(error.to_string())
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "store call failed");
-        match error {
-            StoreError::Unavailable(_) => ApiError::Unavailable,
-            StoreError::Backend(_) | StoreError::Malformed(_) => ApiError::Internal,
-        }
     }
 }

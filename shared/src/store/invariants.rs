@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::items::{Item, from_item, string_attr};
 use super::keys::{COUNTER_SK, MESSAGE_PREFIX, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk};
 use super::{Store, StoreError};
-use crate::domain::rooms::ROOM_ID_COUNTER;
-use crate::domain::{Message, Participant, ParticipantType, Room, RoomType};
+use crate::model::ROOM_ID_COUNTER;
+use crate::model::{Message, Participant, ParticipantType, Room, RoomType};
 
 /// One broken invariant, described for a person.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -17,7 +17,7 @@
 //! passwords live under their user, so authentication is one GetItem on a key built from the
 //! Basic credentials, and removing a user finds every app password with one Query.
 
-use crate::domain::{ActorType, GroupId, Participant, RoomToken, UserId};
+use crate::model::{ActorType, GroupId, Participant, RoomToken, UserId};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";

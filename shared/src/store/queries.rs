@@ -58,7 +58,7 @@ impl Store {
     pub(super) fn transaction(
         &self,
     ) -> aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsFluentBuilder {
-        let token = crate::domain::secrets::random_string(b"abcdefghijklmnopqrstuvwxyz0123456789", 32);
+        let token = crate::model::secrets::random_string(b"abcdefghijklmnopqrstuvwxyz0123456789", 32);
         self.client.transact_write_items().client_request_token(token)
     }
 

@@ -9,7 +9,7 @@ use super::keys::{
     token_from_gsi1sk, user_pk,
 };
 use super::{Store, StoreError};
-use crate::domain::{ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
+use crate::model::{ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
 /// Most items DynamoDB accepts in one transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;

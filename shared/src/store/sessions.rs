@@ -9,7 +9,7 @@ use super::keys::{ROOM_SK, participant_sk, room_pk};
 use super::queries::{CONDITION_FAILED, succeeded};
 use super::rooms::participant_item;
 use super::{Store, StoreError};
-use crate::domain::{Participant, ParticipantType, RoomToken, RoomType};
+use crate::model::{Participant, ParticipantType, RoomToken, RoomType};
 
 /// What happened to a join that adds a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

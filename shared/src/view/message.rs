@@ -1,8 +1,9 @@
-//! The `lastMessage` object (spec §9), worded for the participant who reads it.
+//! The message object (spec §9) of `lastMessage`, worded for the participant who reads it.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::domain::{ActorType, Message, MessageUser, RoomToken};
+use crate::model::{ActorType, Content, Message, MessageUser, RoomToken, SystemEvent};
 
 /// Who reads a message: "You …" when the reader is the actor, "… you" when it is about them.
 #[derive(Debug, Clone, Copy)]
@@ -27,79 +28,119 @@ impl Reader<'_> {
     }
 }
 
-fn text(message: &Message, reader: Reader<'_>) -> String {
+/// The message object of spec §9.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageObject<'a> {
+    id: i64,
+    token: &'a str,
+    actor_type: &'static str,
+    actor_id: &'a str,
+    actor_display_name: &'a str,
+    timestamp: i64,
+    message: String,
+    message_parameters: Parameters<'a>,
+    system_message: &'static str,
+    message_type: &'static str,
+    is_replyable: bool,
+}
+
+/// `messageParameters`: the actor, and the user an event is about.
+#[derive(Debug, Serialize)]
+struct Parameters<'a> {
+    actor: Parameter<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<Parameter<'a>>,
+}
+
+/// A rich-object parameter naming a user or guest.
+#[derive(Debug, Serialize)]
+struct Parameter<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    id: std::borrow::Cow<'a, str>,
+    name: &'a str,
+}
+
+impl<'a> MessageObject<'a> {
+    /// The message as `reader` sees it.
+    pub fn new(message: &'a Message, token: &'a RoomToken, reader: Reader<'_>) -> Self {
+        let Content::System(event) = &message.content;
+        let actor = match message.actor_type {
+            ActorType::Users => Parameter {
+                kind: "user",
+                id: message.actor_id.as_str().into(),
+                name: &message.actor_display_name,
+            },
+            ActorType::Guests => Parameter {
+                kind: "guest",
+                id: format!("guest/{}", message.actor_id).into(),
+                name: &message.actor_display_name,
+            },
+        };
+        let user = event.user().map(|user| Parameter {
+            kind: &user.kind,
+            id: user.id.as_str().into(),
+            name: &user.name,
+        });
+        Self {
+            id: message.id,
+            token: token.as_str(),
+            actor_type: message.actor_type.as_str(),
+            actor_id: &message.actor_id,
+            actor_display_name: &message.actor_display_name,
+            timestamp: message.timestamp,
+            message: system_text(message, event, reader),
+            message_parameters: Parameters { actor, user },
+            system_message: event.key(),
+            message_type: "system",
+            is_replyable: false,
+        }
+    }
+}
+
+/// The text of a system message for `reader` (spec §9).
+fn system_text(message: &Message, event: &SystemEvent, reader: Reader<'_>) -> String {
     let by_reader = reader.is(message.actor_type, &message.actor_id);
-    let about_reader = message.user.as_ref().is_some_and(|user| reader.is_user_param(user));
+    let about_reader = event.user().is_some_and(|user| reader.is_user_param(user));
     let actor = if by_reader { "You" } else { "{actor}" };
     let user = if about_reader { "you" } else { "{user}" };
-    match message.system_message.as_str() {
-        "conversation_created" => format!("{actor} created the conversation"),
-        "conversation_renamed" => format!(
-            "{actor} renamed the conversation from \"{}\" to \"{}\"",
-            message.old_name.as_deref().unwrap_or(""),
-            message.new_name.as_deref().unwrap_or("")
-        ),
-        "guests_allowed" => format!("{actor} allowed guests"),
-        "guests_disallowed" => format!("{actor} disallowed guests"),
-        "read_only" => format!("{actor} locked the conversation"),
-        "read_only_off" => format!("{actor} unlocked the conversation"),
-        "password_set" => format!("{actor} set a password"),
-        "password_removed" => format!("{actor} removed the password"),
-        "user_added" => format!("{actor} added {user}"),
-        "user_removed" if message.user.as_ref().is_some_and(|u| u.id == message.actor_id) => {
+    match event {
+        SystemEvent::ConversationCreated => format!("{actor} created the conversation"),
+        SystemEvent::ConversationRenamed { old, new } => {
+            format!("{actor} renamed the conversation from \"{old}\" to \"{new}\"")
+        }
+        SystemEvent::GuestsAllowed => format!("{actor} allowed guests"),
+        SystemEvent::GuestsDisallowed => format!("{actor} disallowed guests"),
+        SystemEvent::ReadOnly => format!("{actor} locked the conversation"),
+        SystemEvent::ReadOnlyOff => format!("{actor} unlocked the conversation"),
+        SystemEvent::PasswordSet => format!("{actor} set a password"),
+        SystemEvent::PasswordRemoved => format!("{actor} removed the password"),
+        SystemEvent::UserAdded(_) => format!("{actor} added {user}"),
+        SystemEvent::UserRemoved(removed) if removed.id == message.actor_id => {
             format!("{actor} left the conversation")
         }
-        "user_removed" => format!("{actor} removed {user}"),
-        "moderator_promoted" | "guest_moderator_promoted" => {
+        SystemEvent::UserRemoved(_) => format!("{actor} removed {user}"),
+        SystemEvent::ModeratorPromoted(_) | SystemEvent::GuestModeratorPromoted(_) => {
             format!("{actor} promoted {user} to moderator")
         }
-        "moderator_demoted" | "guest_moderator_demoted" => {
+        SystemEvent::ModeratorDemoted(_) | SystemEvent::GuestModeratorDemoted(_) => {
             format!("{actor} demoted {user} from moderator")
         }
-        other => other.to_string(),
     }
 }
 
-fn actor_parameter(message: &Message) -> Value {
-    match message.actor_type {
-        ActorType::Users => {
-            json!({"type": "user", "id": message.actor_id, "name": message.actor_display_name})
-        }
-        ActorType::Guests => {
-            json!({"type": "guest", "id": format!("guest/{}", message.actor_id), "name": message.actor_display_name})
-        }
-    }
-}
-
-/// The message object of spec §9 for `reader`.
+/// The message object of spec §9 for `reader`, as JSON.
 pub fn message_object(message: &Message, token: &RoomToken, reader: Reader<'_>) -> Value {
-    let mut parameters = Map::new();
-    parameters.insert("actor".into(), actor_parameter(message));
-    if let Some(user) = &message.user {
-        parameters.insert(
-            "user".into(),
-            json!({"type": user.kind, "id": user.id, "name": user.name}),
-        );
-    }
-    json!({
-        "id": message.id,
-        "token": token.as_str(),
-        "actorType": message.actor_type.as_str(),
-        "actorId": message.actor_id,
-        "actorDisplayName": message.actor_display_name,
-        "timestamp": message.timestamp,
-        "message": text(message, reader),
-        "messageParameters": Value::Object(parameters),
-        "systemMessage": message.system_message,
-        "messageType": "system",
-        "isReplyable": false,
-    })
+    serde_json::to_value(MessageObject::new(message, token, reader)).expect("a message object is plain data")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{SystemEvent, User, UserId};
+    use serde_json::json;
+
+    use crate::model::{User, UserId};
 
     fn user(id: &str, name: &str) -> User {
         User {

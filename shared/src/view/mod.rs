@@ -1,10 +1,12 @@
-//! Rendering domain values as the JSON the API sends: the room object (spec §8) and the
-//! `lastMessage` object (spec §9). Values are built in field order; the envelope does the rest.
+//! Rendering domain values as the JSON the API sends: the room object (spec §8), the message
+//! object of `lastMessage` (spec §9) and the participant list (spec §7.1), each a typed struct
+//! whose fields serialise in the spec's order; the envelope does the rest.
 
 mod message;
+mod or_empty;
 mod participants;
 mod room;
 
-pub use message::message_object;
+pub use message::{MessageObject, Reader, message_object};
 pub use participants::participant_list;
-pub use room::{Viewer, room_object};
+pub use room::{RoomObject, Viewer, room_object};

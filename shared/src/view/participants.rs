@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::domain::{ActorType, Participant, RoomAggregate};
+use crate::model::{ActorType, Participant, RoomAggregate};
 
 fn entry(participant: &Participant) -> Value {
     let user_id = match participant.actor_type {

@@ -1,9 +1,12 @@
-//! The room object (spec §8): fields in the spec's order, computed for one viewer.
+//! The room object (spec §8): one struct, its fields in the spec's order, computed for one
+//! viewer; the outsider view (spec §8.3) is the same struct with the outsider's values.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::message::{Reader, message_object};
-use crate::domain::{ActorType, NotificationLevel, Participant, ParticipantType, RoomAggregate, RoomType};
+use super::message::{MessageObject, Reader};
+use super::or_empty::{OrEmptyList, OrderedMap};
+use crate::model::{ActorType, NotificationLevel, Participant, ParticipantType, RoomAggregate, RoomType};
 
 /// Guests count in `numGuests` when they pinged within this many seconds (spec §8.1).
 const GUEST_ACTIVE_SECONDS: i64 = 100;
@@ -11,79 +14,162 @@ const GUEST_ACTIVE_SECONDS: i64 = 100;
 /// Who looks at the room: a participant, or an outsider of a public room (spec §8.3).
 pub type Viewer<'a> = Option<&'a Participant>;
 
-/// The room object for `viewer` at unix time `now`.
-pub fn room_object(aggregate: &RoomAggregate, viewer: Viewer<'_>, now: i64) -> Value {
-    match viewer {
-        Some(participant) => participant_view(aggregate, participant, now),
-        None => outsider_view(aggregate),
-    }
+/// The room object of spec §8.1.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomObject<'a> {
+    id: i64,
+    token: &'a str,
+    #[serde(rename = "type")]
+    room_type: i64,
+    name: &'a str,
+    display_name: &'a str,
+    object_type: &'static str,
+    object_id: &'static str,
+    participant_type: i64,
+    participant_in_call: bool,
+    participant_flags: i64,
+    read_only: i64,
+    count: i64,
+    has_password: bool,
+    has_call: bool,
+    can_start_call: bool,
+    last_activity: i64,
+    last_read_message: i64,
+    unread_messages: i64,
+    unread_mention: bool,
+    is_favorite: bool,
+    notification_level: i64,
+    last_ping: i64,
+    session_id: &'a str,
+    participants: OrEmptyList<OrderedMap<&'a str, UserEntry<'a>>>,
+    num_guests: usize,
+    guest_list: &'static str,
+    last_message: OrEmptyList<MessageObject<'a>>,
+    lobby_state: i64,
+    lobby_timer: i64,
 }
 
-fn participant_view(aggregate: &RoomAggregate, me: &Participant, now: i64) -> Value {
-    let room = &aggregate.room;
-    let lobby_applies = room.lobby_state == 1 && !me.participant_type.is_moderator();
-    let (name, display_name) = names(aggregate, me);
-    let mut object = Map::new();
-    object.insert("id".into(), json!(room.id));
-    object.insert("token".into(), json!(room.token.as_str()));
-    object.insert("type".into(), json!(room.room_type.code()));
-    object.insert("name".into(), json!(name));
-    object.insert("displayName".into(), json!(display_name));
-    object.insert("objectType".into(), json!(""));
-    object.insert("objectId".into(), json!(""));
-    object.insert("participantType".into(), json!(me.participant_type.code()));
-    object.insert("participantInCall".into(), json!(me.in_call & 1 != 0));
-    object.insert("participantFlags".into(), json!(me.in_call));
-    object.insert("readOnly".into(), json!(room.read_only));
-    object.insert("count".into(), json!(0));
-    object.insert("hasPassword".into(), json!(room.password_hash.is_some()));
-    object.insert("hasCall".into(), json!(room.has_call));
-    object.insert("canStartCall".into(), json!(!lobby_applies));
-    object.insert("lastActivity".into(), json!(room.last_activity));
-    object.insert(
-        "lastReadMessage".into(),
-        json!(if lobby_applies { 0 } else { me.last_read_message }),
-    );
-    object.insert("unreadMessages".into(), json!(0));
-    object.insert("unreadMention".into(), json!(false));
-    object.insert("isFavorite".into(), json!(me.favorite));
-    object.insert("notificationLevel".into(), json!(notification_level(aggregate, me)));
-    object.insert("lastPing".into(), json!(me.last_ping));
-    object.insert("sessionId".into(), json!(me.session_id));
-    if lobby_applies {
-        object.insert("participants".into(), json!([]));
-        object.insert("numGuests".into(), json!(0));
-        object.insert("guestList".into(), json!(""));
-        object.insert("lastMessage".into(), json!([]));
-    } else {
-        object.insert("participants".into(), participants_map(aggregate));
-        object.insert("numGuests".into(), json!(active_guests(aggregate, now)));
-        object.insert("guestList".into(), json!(""));
+/// One user of the `participants` map (spec §8.1).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserEntry<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    participant_type: i64,
+    call: i64,
+    session_id: &'a str,
+}
+
+/// The room object for `viewer` at unix time `now`, as JSON.
+pub fn room_object(aggregate: &RoomAggregate, viewer: Viewer<'_>, now: i64) -> Value {
+    let object = match viewer {
+        Some(participant) => RoomObject::for_participant(aggregate, participant, now),
+        None => RoomObject::for_outsider(aggregate),
+    };
+    serde_json::to_value(object).expect("a room object is plain data")
+}
+
+impl<'a> RoomObject<'a> {
+    /// The room as a participant sees it.
+    pub fn for_participant(aggregate: &'a RoomAggregate, me: &'a Participant, now: i64) -> Self {
+        let room = &aggregate.room;
+        let lobby_applies = room.lobby_state == 1 && !me.participant_type.is_moderator();
+        let (name, display_name) = names(aggregate, me);
         let reader = Reader {
             actor_type: me.actor_type,
             actor_id: &me.actor_id,
         };
-        let last_message = room
-            .last_message
-            .as_ref()
-            .map_or(json!([]), |m| message_object(m, &room.token, reader));
-        object.insert("lastMessage".into(), last_message);
+        let visible = |value| (!lobby_applies).then_some(value);
+        Self {
+            id: room.id,
+            token: room.token.as_str(),
+            room_type: room.room_type.code(),
+            name,
+            display_name,
+            object_type: "",
+            object_id: "",
+            participant_type: me.participant_type.code(),
+            participant_in_call: me.in_call & 1 != 0,
+            participant_flags: me.in_call,
+            read_only: room.read_only,
+            count: 0,
+            has_password: room.password_hash.is_some(),
+            has_call: room.has_call,
+            can_start_call: !lobby_applies,
+            last_activity: room.last_activity,
+            last_read_message: if lobby_applies { 0 } else { me.last_read_message },
+            unread_messages: 0,
+            unread_mention: false,
+            is_favorite: me.favorite,
+            notification_level: notification_level(aggregate, me),
+            last_ping: me.last_ping,
+            session_id: &me.session_id,
+            participants: OrEmptyList(visible(users(aggregate)).filter(|users| !users.0.is_empty())),
+            num_guests: if lobby_applies {
+                0
+            } else {
+                active_guests(aggregate, now)
+            },
+            guest_list: "",
+            last_message: OrEmptyList(
+                room.last_message
+                    .as_ref()
+                    .filter(|_| !lobby_applies)
+                    .map(|message| MessageObject::new(message, &room.token, reader)),
+            ),
+            lobby_state: room.lobby_state,
+            lobby_timer: room.lobby_timer,
+        }
     }
-    object.insert("lobbyState".into(), json!(room.lobby_state));
-    object.insert("lobbyTimer".into(), json!(room.lobby_timer));
-    Value::Object(object)
+
+    /// The view of a public room for a caller without a row or session (spec §8.3).
+    pub fn for_outsider(aggregate: &'a RoomAggregate) -> Self {
+        let room = &aggregate.room;
+        Self {
+            id: room.id,
+            token: room.token.as_str(),
+            room_type: room.room_type.code(),
+            name: "",
+            display_name: "",
+            object_type: "",
+            object_id: "",
+            participant_type: ParticipantType::Guest.code(),
+            participant_in_call: false,
+            participant_flags: 0,
+            read_only: 0,
+            count: 0,
+            has_password: room.password_hash.is_some(),
+            has_call: false,
+            can_start_call: false,
+            last_activity: 0,
+            last_read_message: 0,
+            unread_messages: 0,
+            unread_mention: false,
+            is_favorite: false,
+            notification_level: NotificationLevel::Never.code(),
+            last_ping: 0,
+            session_id: "0",
+            participants: OrEmptyList(None),
+            num_guests: 0,
+            guest_list: "",
+            last_message: OrEmptyList(None),
+            lobby_state: room.lobby_state,
+            lobby_timer: room.lobby_timer,
+        }
+    }
 }
 
 /// `name` and `displayName` (spec §8.2).
-fn names(aggregate: &RoomAggregate, me: &Participant) -> (String, String) {
+fn names<'a>(aggregate: &'a RoomAggregate, me: &Participant) -> (&'a str, &'a str) {
     let room = &aggregate.room;
     match room.room_type {
         RoomType::OneToOne => match room.pair.iter().find(|user| user.id.as_str() != me.actor_id) {
-            Some(other) => (other.id.to_string(), other.display_name.clone()),
-            None => (String::new(), String::new()),
+            Some(other) => (other.id.as_str(), &other.display_name),
+            None => ("", ""),
         },
-        RoomType::Group if me.participant_type.is_guest() => (room.name.clone(), "Private conversation".into()),
-        _ => (room.name.clone(), room.name.clone()),
+        RoomType::Group if me.participant_type.is_guest() => (&room.name, "Private conversation"),
+        _ => (&room.name, &room.name),
     }
 }
 
@@ -98,21 +184,23 @@ fn notification_level(aggregate: &RoomAggregate, me: &Participant) -> i64 {
     }
 }
 
-fn participants_map(aggregate: &RoomAggregate) -> Value {
-    let users: Map<String, Value> = aggregate
-        .participants
-        .iter()
-        .filter(|p| p.actor_type == ActorType::Users)
-        .map(|p| {
-            let entry = json!({"name": p.display_name, "type": p.participant_type.code(), "call": p.in_call, "sessionId": p.session_id});
-            (p.actor_id.clone(), entry)
-        })
-        .collect();
-    if users.is_empty() {
-        json!([])
-    } else {
-        Value::Object(users)
-    }
+fn users(aggregate: &RoomAggregate) -> OrderedMap<&str, UserEntry<'_>> {
+    OrderedMap(
+        aggregate
+            .participants
+            .iter()
+            .filter(|p| p.actor_type == ActorType::Users)
+            .map(|p| {
+                let entry = UserEntry {
+                    name: &p.display_name,
+                    participant_type: p.participant_type.code(),
+                    call: p.in_call,
+                    session_id: &p.session_id,
+                };
+                (p.actor_id.as_str(), entry)
+            })
+            .collect(),
+    )
 }
 
 fn active_guests(aggregate: &RoomAggregate, now: i64) -> usize {
@@ -129,46 +217,12 @@ fn active_guests(aggregate: &RoomAggregate, now: i64) -> usize {
         .count()
 }
 
-/// The view of a public room for a caller without a row or session (spec §8.3).
-fn outsider_view(aggregate: &RoomAggregate) -> Value {
-    let room = &aggregate.room;
-    json!({
-        "id": room.id,
-        "token": room.token.as_str(),
-        "type": room.room_type.code(),
-        "name": "",
-        "displayName": "",
-        "objectType": "",
-        "objectId": "",
-        "participantType": ParticipantType::Guest.code(),
-        "participantInCall": false,
-        "participantFlags": 0,
-        "readOnly": 0,
-        "count": 0,
-        "hasPassword": room.password_hash.is_some(),
-        "hasCall": false,
-        "canStartCall": false,
-        "lastActivity": 0,
-        "lastReadMessage": 0,
-        "unreadMessages": 0,
-        "unreadMention": false,
-        "isFavorite": false,
-        "notificationLevel": NotificationLevel::Never.code(),
-        "lastPing": 0,
-        "sessionId": "0",
-        "participants": [],
-        "numGuests": 0,
-        "guestList": "",
-        "lastMessage": [],
-        "lobbyState": room.lobby_state,
-        "lobbyTimer": room.lobby_timer,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Room, RoomToken, SystemEvent, User, UserId};
+    use serde_json::json;
+
+    use crate::model::{Room, RoomToken, SystemEvent, User, UserId};
 
     const FIELDS: [&str; 29] = [
         "id",

@@ -356,8 +356,8 @@ fn cases() -> Vec<Case> {
 
 /// Runs `call` through its function's handler on `env`; the HTTP status.
 pub async fn invoke(env: &TestEnv, function: &str, call: &Call) -> u16 {
-    let handle = talkctl::functions::handler(function).expect("a function of this build");
-    handle(&env.app, call.request()).await.status().as_u16()
+    let function = talkctl::functions::function(function).expect("a function of this build");
+    function.handle(&env.app, call.request()).await.status().as_u16()
 }
 
 /// Whether a request stayed within the round-trip budget.

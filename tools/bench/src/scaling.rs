@@ -27,11 +27,11 @@ fn user(id: &str) -> User {
 async fn store_room(env: &TestEnv, token: String, members: Vec<User>) {
     let id = env
         .store()
-        .next_id(talk::domain::rooms::ROOM_ID_COUNTER)
+        .next_id(talk::domain::ROOM_ID_COUNTER)
         .await
         .expect("room id");
     let owner = &members[0];
-    let created = SystemEvent::ConversationCreated.by_user(owner, 1, talk::domain::rooms::now());
+    let created = SystemEvent::ConversationCreated.by_user(owner, 1, talk::domain::now());
     let mut room = Room::new(
         RoomToken::parse(&token).expect("valid token"),
         id,

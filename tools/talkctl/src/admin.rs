@@ -1,6 +1,6 @@
 //! The admin commands: table, users, groups and app passwords, over the store.
 
-use talk::domain::rooms::now;
+use talk::domain::now;
 use talk::domain::secrets::new_app_password;
 use talk::domain::{GroupId, User, UserId};
 use talk::store::{AppPasswordInfo, DirectoryError, Store};

@@ -1,17 +1,22 @@
-//! The Lambda functions this build links in, by the binary name `template.yaml` gives them.
+//! The Lambda functions this build links in, each with its declared routes.
 
-use talk::lambda::Handler;
+use talk::routing::Function;
 
-/// The handler of the Lambda binary `name` (the template's `BuildProperties.Binary`).
-pub fn handler(name: &str) -> Option<Handler> {
-    match name {
-        "rooms" => Some(|app, request| Box::pin(rooms::handle(app, request))),
-        "public" => Some(|app, request| Box::pin(public::handle(app, request))),
-        "password" => Some(|app, request| Box::pin(password::handle(app, request))),
-        "favorite" => Some(|app, request| Box::pin(favorite::handle(app, request))),
-        "notify" => Some(|app, request| Box::pin(notify::handle(app, request))),
-        "participants" => Some(|app, request| Box::pin(participants::handle(app, request))),
-        "capabilities" => Some(|app, request| Box::pin(capabilities::handle(app, request))),
-        _ => None,
-    }
+/// Every function of the API; the last, `capabilities`, serves API Gateway's `$default` route.
+pub const FUNCTIONS: &[Function] = &[
+    rooms::FUNCTION,
+    public::FUNCTION,
+    password::FUNCTION,
+    favorite::FUNCTION,
+    notify::FUNCTION,
+    participants::FUNCTION,
+    capabilities::FUNCTION,
+];
+
+/// The function behind API Gateway's `$default` route.
+pub const FALLBACK: &Function = &capabilities::FUNCTION;
+
+/// The function of the Lambda binary `name` (the template's `BuildProperties.Binary`).
+pub fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|function| function.name == name)
 }

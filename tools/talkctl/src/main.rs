@@ -3,13 +3,14 @@
 //! named by `TABLE_NAME` (default `talk`).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use talk::App;
+use talk::app::DEFAULT_TABLE_NAME;
 use talkctl::admin;
+use talkctl::functions::FUNCTIONS;
 use talkctl::serve::{Router, spawn};
 
 #[derive(Parser)]
@@ -39,15 +40,12 @@ enum Command {
     AppPassword(AppPasswordCommand),
     /// Scan the table and report every broken invariant (exit code 1 if any)
     Check,
-    /// Serve every route of template.yaml locally, calling the functions in-process
+    /// Serve every route the functions declare locally, calling the functions in-process
     Serve {
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// The SAM template whose routes are served
-        #[arg(long, default_value = "template.yaml")]
-        template: PathBuf,
     },
 }
 
@@ -106,7 +104,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let app = App::from_env().await?;
+    let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_string());
+    let app = App::from_env(table).await?;
     let store = &app.store;
     match cli.command {
         Command::Table(TableCommand::Create) => {
@@ -162,17 +161,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!("table {}: all invariants hold", store.table());
         }
-        Command::Serve { host, port, template } => {
-            let text = std::fs::read_to_string(&template).with_context(|| format!("reading {}", template.display()))?;
-            let router = Router::from_template(&text)?;
+        Command::Serve { host, port } => {
             let addr: SocketAddr = format!("{host}:{port}")
                 .parse()
                 .context("--host and --port must form an address")?;
-            let routes = router.len();
-            let bound = spawn(addr, app.clone().local(), router).await?;
+            let routes: usize = FUNCTIONS.iter().map(|f| f.routes.len()).sum();
+            let bound = spawn(addr, app.clone().local(), Router::default()).await?;
             eprintln!(
-                "serving {routes} routes of {} on http://{bound} (table {})",
-                template.display(),
+                "serving the {routes} routes of {} functions on http://{bound} (table {})",
+                FUNCTIONS.len(),
                 app.store.table()
             );
             tokio::signal::ctrl_c().await?;

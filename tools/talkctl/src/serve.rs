@@ -1,6 +1,7 @@
-//! The local API server (design.md "Local stack"): serves every route of `template.yaml` by
-//! converting HTTP requests to the `lambda_http::Request` API Gateway would hand the function,
-//! and calling that function's `handle` in-process.
+//! The local API server (design.md "Local stack"): serves every route the functions declare
+//! (the routes `template.yaml` gives API Gateway, as a test checks) by converting HTTP requests
+//! to the `lambda_http::Request` API Gateway would hand the function, and calling that
+//! function in-process; what no route matches goes to the `$default` route's function.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -15,88 +16,51 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use lambda_http::http::{self, StatusCode};
 use lambda_http::{Body, RequestExt};
-use talk::{ApiError, ApiRequest, App};
+use talk::App;
+use talk::routing::Function;
 use tokio::net::TcpListener;
 
-use crate::functions::handler;
-use crate::template::{Route, TemplateError, routes as routes_of};
-use talk::lambda::Handler;
+use crate::functions::{FALLBACK, FUNCTIONS};
 
 /// API Gateway's payload limit; larger bodies get 413 as there.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-/// The routes with their in-process handlers.
+/// Routes requests to the functions as API Gateway does.
+#[derive(Clone, Copy)]
 pub struct Router {
-    routes: Vec<(Route, Handler)>,
+    functions: &'static [Function],
     /// The `$default` route's function, for requests no route matches.
-    fallback: Option<Handler>,
+    fallback: &'static Function,
 }
 
-/// Why the server could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    #[error(transparent)]
-    Template(#[from] TemplateError),
-    #[error("template names binary {0:?}, which this build of talkctl does not include")]
-    UnknownBinary(String),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
+impl Default for Router {
+    fn default() -> Self {
+        Self {
+            functions: FUNCTIONS,
+            fallback: FALLBACK,
+        }
+    }
 }
 
 impl Router {
-    /// Builds the router from the text of `template.yaml`.
-    pub fn from_template(template: &str) -> Result<Self, ServeError> {
-        let mut routes = Vec::new();
-        let mut fallback = None;
-        for route in routes_of(template)? {
-            let handle = handler(&route.binary).ok_or_else(|| ServeError::UnknownBinary(route.binary.clone()))?;
-            if route.is_default() {
-                fallback = Some(handle);
-            } else {
-                routes.push((route, handle));
-            }
-        }
-        Ok(Self { routes, fallback })
-    }
-
-    /// Number of routes served (the `$default` route not counted).
-    pub fn len(&self) -> usize {
-        self.routes.len()
-    }
-
-    /// Whether no route is served.
-    pub fn is_empty(&self) -> bool {
-        self.routes.is_empty()
-    }
-
-    /// The handler and path parameters for a method and path, and whether any route has the path.
-    fn find(&self, method: &str, path: &str) -> (Option<Handler>, HashMap<String, String>, bool) {
-        let mut known_path = false;
-        for (route, handle) in &self.routes {
-            if let Some(parameters) = route.match_path(path) {
-                known_path = true;
-                if route.method == method {
-                    return (Some(*handle), parameters, true);
-                }
-            }
-        }
-        (None, HashMap::new(), known_path)
+    /// The function that serves `method` on `path`: the one declaring the route, else the
+    /// `$default` route's.
+    pub fn function_for(&self, method: &http::Method, path: &str) -> &'static Function {
+        self.functions
+            .iter()
+            .find(|function| function.serves(method, path))
+            .unwrap_or(self.fallback)
     }
 
     /// Answers one request as API Gateway and the function would.
     pub async fn answer(&self, app: &App, request: lambda_http::Request) -> lambda_http::Response<Body> {
-        let (handle, parameters, known_path) = self.find(request.method().as_str(), request.uri().path());
-        match (handle, self.fallback) {
-            (Some(handle), _) => handle(app, request.with_path_parameters(parameters)).await,
-            (None, Some(fallback)) => fallback(app, request).await,
-            (None, None) if known_path => ApiRequest::new(request).respond(Err(ApiError::MethodNotAllowed)),
-            (None, None) => ApiRequest::new(request).respond(Err(ApiError::InvalidQuery)),
-        }
+        let function = self.function_for(request.method(), request.uri().path());
+        function.handle(app, request).await
     }
 }
 
 /// Serves the API on `listener` until the task is dropped.
-pub async fn serve(listener: TcpListener, app: App, router: Router) -> Result<(), ServeError> {
+pub async fn serve(listener: TcpListener, app: App, router: Router) -> std::io::Result<()> {
     let state = Arc::new((app, router));
     loop {
         let (stream, _) = listener.accept().await?;
@@ -117,7 +81,7 @@ pub async fn serve(listener: TcpListener, app: App, router: Router) -> Result<()
 }
 
 /// Binds `addr` and serves in a background task; returns the bound address.
-pub async fn spawn(addr: SocketAddr, app: App, router: Router) -> Result<SocketAddr, ServeError> {
+pub async fn spawn(addr: SocketAddr, app: App, router: Router) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     tokio::spawn(async move {

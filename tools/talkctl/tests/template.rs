@@ -1,14 +1,14 @@
 //! `template.yaml` and the code agree: the table `talkctl table create` makes is the table the
-//! template declares, and every route the template declares has a function in this build.
+//! template declares, and the template gives API Gateway exactly the routes the functions
+//! declare, each to the function that declares it.
 
 use serde_norway::Value;
 use std::collections::BTreeSet;
 
-use talk::ocs::Envelope;
-use talk::request::{SPREED_ROUTES, ocs_path, spreed_route};
+use talk::routing::Pattern;
 use talk::store::TableDefinition;
+use talkctl::functions::{FALLBACK, FUNCTIONS};
 use talkctl::local::workspace_root;
-use talkctl::serve::Router;
 
 fn template() -> String {
     std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template.yaml is readable")
@@ -70,47 +70,66 @@ fn the_template_declares_the_table_the_store_creates() {
     );
 }
 
+/// (method, full path, binary) of every route the functions declare.
+fn declared_routes() -> BTreeSet<(String, String, String)> {
+    let mut declared = BTreeSet::new();
+    for function in FUNCTIONS {
+        for route in function.routes {
+            let pattern = route.pattern();
+            for path in pattern.full_paths() {
+                declared.insert((pattern.verb.as_str().to_string(), path, function.name.to_string()));
+            }
+        }
+    }
+    declared
+}
+
 #[test]
-fn every_declared_route_has_a_function_in_this_build() {
-    let router = Router::from_template(&template()).expect("every binary of the template is linked in");
+fn the_template_declares_exactly_the_routes_the_functions_declare() {
+    let routes = talkctl::template::routes(&template()).unwrap();
+    let in_template: BTreeSet<(String, String, String)> = routes
+        .iter()
+        .filter(|r| !r.is_default())
+        .map(|r| (r.method.clone(), format!("/{}", r.segments.join("/")), r.binary.clone()))
+        .collect();
+    let declared = declared_routes();
     assert_eq!(
-        router.len(),
+        in_template.difference(&declared).collect::<Vec<_>>(),
+        Vec::<&(String, String, String)>::new(),
+        "routes of template.yaml that no function declares"
+    );
+    assert_eq!(
+        declared.difference(&in_template).collect::<Vec<_>>(),
+        Vec::<&(String, String, String)>::new(),
+        "declared routes missing from template.yaml"
+    );
+    assert_eq!(
+        declared.len(),
         42,
         "20 spreed routes and capabilities, each under /ocs/v1.php and /ocs/v2.php"
+    );
+    let defaults: Vec<&str> = routes
+        .iter()
+        .filter(|r| r.is_default())
+        .map(|r| r.binary.as_str())
+        .collect();
+    assert_eq!(
+        defaults,
+        [FALLBACK.name],
+        "one $default route, to the fallback function"
     );
 }
 
 #[test]
-fn the_template_declares_every_route_of_the_spec_in_both_envelopes() {
-    let routes = talkctl::template::routes(&template()).unwrap();
-    let declared: BTreeSet<(String, String)> = routes
+fn the_fallback_knows_the_paths_of_every_other_function() {
+    let mut expected: Vec<Pattern> = FUNCTIONS
         .iter()
-        .filter(|r| !r.is_default())
-        .map(|r| (r.method.clone(), format!("/{}", r.segments.join("/"))))
+        .filter(|f| f.name != FALLBACK.name)
+        .flat_map(|f| f.routes.iter().map(|r| *r.pattern()))
         .collect();
-    let mut below_prefix = BTreeSet::new();
-    for (method, path) in &declared {
-        let (envelope, rest) = ocs_path(path).expect("every route is an OCS path");
-        let twin = match envelope {
-            Envelope::V1 => format!("/ocs/v2.php{rest}"),
-            Envelope::V2 => format!("/ocs/v1.php{rest}"),
-        };
-        assert!(
-            declared.contains(&(method.clone(), twin.clone())),
-            "{method} {path} has no twin {twin}"
-        );
-        if let Some((_, route)) = spreed_route(path) {
-            below_prefix.insert(route.to_string());
-        }
-    }
-    assert_eq!(
-        below_prefix,
-        SPREED_ROUTES.iter().map(|r| r.to_string()).collect::<BTreeSet<_>>()
-    );
-    assert!(declared.contains(&("GET".to_string(), "/ocs/v2.php/cloud/capabilities".to_string())));
-    assert_eq!(
-        routes.iter().filter(|r| r.is_default()).count(),
-        1,
-        "one $default route answers everything else"
-    );
+    let mut known: Vec<Pattern> = FALLBACK.elsewhere.iter().flat_map(|p| p.iter().copied()).collect();
+    let key = |p: &Pattern| (p.verb.as_str(), p.path, format!("{:?}", p.base));
+    expected.sort_by_key(key);
+    known.sort_by_key(key);
+    assert_eq!(known, expected);
 }

@@ -1,6 +1,9 @@
 //! Room names: trimmed of ASCII whitespace, 1–200 characters (spec §6.2, §6.4, §11.1).
 
-use crate::ocs::ApiError;
+/// Why a room name was refused (400); the text says why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidRoomName(pub &'static str);
 
 /// Most characters (not bytes) a room name may have (spec §11.1).
 pub const MAX_ROOM_NAME_CHARS: usize = 200;
@@ -11,20 +14,16 @@ pub struct RoomName(String);
 
 impl RoomName {
     /// Trims ASCII whitespace and checks the length; 400 when empty or too long.
-    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+    pub fn parse(raw: &str) -> Result<Self, InvalidRoomName> {
         let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace());
         if trimmed.is_empty() {
-            return Err(ApiError::bad_request("The room name must not be empty"));
+            return Err(InvalidRoomName("The room name must not be empty"));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(ApiError::bad_request(
-                "The room name must not contain control characters",
-            ));
+            return Err(InvalidRoomName("The room name must not contain control characters"));
         }
         if trimmed.chars().count() > MAX_ROOM_NAME_CHARS {
-            return Err(ApiError::bad_request(
-                "The room name must not be longer than 200 characters",
-            ));
+            return Err(InvalidRoomName("The room name must not be longer than 200 characters"));
         }
         Ok(Self(trimmed.to_string()))
     }

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ActorType, NotificationLevel, ParticipantType, RoomToken, RoomType, UserId};
-use crate::app::Caller;
+use super::messages::MessageRecord;
+use super::{ActorType, Content, NotificationLevel, ParticipantType, RoomToken, RoomType, UserId};
 
 /// A user account of this server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,24 +178,32 @@ pub struct MessageUser {
     pub name: String,
 }
 
-/// A stored (system) message of a room (spec §9).
+/// A message of a room: who posted it when, and what it is (spec §9).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(try_from = "MessageRecord", into = "MessageRecord")]
 pub struct Message {
     pub id: i64,
     pub actor_type: ActorType,
     pub actor_id: String,
     pub actor_display_name: String,
     pub timestamp: i64,
-    /// The system message key, e.g. `conversation_created`.
-    pub system_message: String,
-    /// The `{user}` parameter, for messages about another participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<MessageUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub old_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
+    pub content: Content,
+}
+
+impl Message {
+    /// The system message key (`conversation_created`, …).
+    pub fn key(&self) -> &'static str {
+        let Content::System(event) = &self.content;
+        event.key()
+    }
+
+    /// The old and the new name, for a rename.
+    pub fn renamed(&self) -> Option<(&str, &str)> {
+        match &self.content {
+            Content::System(super::SystemEvent::ConversationRenamed { old, new }) => Some((old, new)),
+            Content::System(_) => None,
+        }
+    }
 }
 
 /// A room with all its participant rows: what the room object (spec §8) is built from.
@@ -206,18 +214,6 @@ pub struct RoomAggregate {
 }
 
 impl RoomAggregate {
-    /// The caller's own row, if the caller is a participant.
-    pub fn participant_of(&self, caller: &Caller) -> Option<&Participant> {
-        match caller {
-            Caller::User(user) => self.user_participant(&user.id),
-            Caller::Guest(key) => self
-                .participants
-                .iter()
-                .find(|p| p.guest_key.as_deref() == Some(key.as_str())),
-            Caller::Anonymous => None,
-        }
-    }
-
     /// Users with a real membership (types 1–3 and guest moderators), who keep a room alive
     /// (spec §7.3).
     pub fn members(&self) -> impl Iterator<Item = &Participant> {

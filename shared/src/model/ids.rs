@@ -87,11 +87,6 @@ string_id!(RoomToken, "room token", |value: &str| {
 });
 
 impl RoomToken {
-    /// The `{token}` of a path: a malformed one means no route matches (spec §1).
-    pub fn from_path(segment: &str) -> Result<Self, crate::ocs::ApiError> {
-        Self::parse(segment).map_err(|_| crate::ocs::ApiError::InvalidQuery)
-    }
-
     /// A fresh random token: 8 characters drawn uniformly from the token alphabet by the OS
     /// CSPRNG (spec §5). Uniqueness is enforced by the store's conditional write.
     pub fn generate() -> Self {

@@ -1,31 +1,26 @@
 //! The application state a function builds once per cold start, and the steps every handler
-//! shares: authentication in the order of checks (spec §4), rendering and the request log line.
+//! shares: authentication in the order of checks (spec §4), the room change path, rendering and
+//! the request log line.
+
+mod failure;
+
+pub use failure::Failure;
 
 use std::future::Future;
 
 use lambda_http::Body;
-use lambda_http::http::Response;
+use lambda_http::http::{HeaderValue, Response};
 
-use crate::domain::moderation::{self, Edit, Need};
+use crate::domain::access::{Caller, Need};
+use crate::domain::commit::{Edit, change_room};
 use crate::domain::secrets::secret_hash;
-use crate::domain::{NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId};
+use crate::domain::{DomainError, NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId};
 use crate::ocs::{ApiError, Reply};
-use crate::request::{ApiRequest, Params};
+use crate::request::{ApiRequest, ParamError};
 use crate::store::Store;
 
-/// Default table name when `TABLE_NAME` is not set.
+/// The table `talkctl` uses when `TABLE_NAME` is not set (Lambda functions require it).
 pub const DEFAULT_TABLE_NAME: &str = "talk";
-
-/// Who is calling, once credentials are checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
-    User(User),
-    /// No (valid) user credentials, with the session cookie of the room: the hash of its
-    /// secret. A guest participant if a row has that key.
-    Guest(String),
-    /// No (valid) user credentials and no session cookie (spec §2.2).
-    Anonymous,
-}
 
 /// The cookie that carries a guest's session secret for one room (spec §7.5).
 pub fn guest_cookie_name(token: &RoomToken) -> String {
@@ -56,31 +51,42 @@ pub struct App {
     pub secure_cookies: bool,
 }
 
-/// The environment lacks the region or the keys, and this build has no other way to find them.
-/// Its `Debug` is the message too, as `main` prints the error it returns with `Debug`.
+/// Why a function cannot start: its environment lacks what it needs. Its `Debug` is the
+/// message too, as `main` prints the error it returns with `Debug`.
 #[derive(thiserror::Error)]
-#[error(
-    "AWS_REGION (or AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must all be set \
-     (Lambda sets them); outside Lambda, build with the `sdk-default-chain` feature of `talk` to use \
-     the SDK's default configuration"
-)]
-pub struct NoAwsEnvironment;
+pub enum StartupError {
+    /// The region or the keys are missing, and this build has no other way to find them.
+    #[error(
+        "AWS_REGION (or AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must all be set \
+         (Lambda sets them); outside Lambda, build with the `sdk-default-chain` feature of `talk` to use \
+         the SDK's default configuration"
+    )]
+    NoAwsEnvironment,
+    /// `TABLE_NAME` is missing: a function must not guess which table to use.
+    #[error("TABLE_NAME must be set to the name of the table (template.yaml sets it for every function)")]
+    NoTableName,
+}
 
-impl std::fmt::Debug for NoAwsEnvironment {
+impl std::fmt::Debug for StartupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
     }
 }
 
+/// The table a Lambda function uses: `TABLE_NAME`, which must be set and not empty.
+pub fn lambda_table_name(value: Option<String>) -> Result<String, StartupError> {
+    value.filter(|name| !name.is_empty()).ok_or(StartupError::NoTableName)
+}
+
 #[cfg(feature = "sdk-default-chain")]
-async fn default_chain_store(table: String) -> Result<Store, NoAwsEnvironment> {
+async fn default_chain_store(table: String) -> Result<Store, StartupError> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     Ok(Store::from_sdk_config(&config, table))
 }
 
 #[cfg(not(feature = "sdk-default-chain"))]
-async fn default_chain_store(_table: String) -> Result<Store, NoAwsEnvironment> {
-    Err(NoAwsEnvironment)
+async fn default_chain_store(_table: String) -> Result<Store, StartupError> {
+    Err(StartupError::NoAwsEnvironment)
 }
 
 impl App {
@@ -92,12 +98,17 @@ impl App {
         }
     }
 
+    /// The app of a Lambda function: the table named by `TABLE_NAME` (required), the client
+    /// as [`App::from_env`] builds it.
+    pub async fn for_lambda() -> Result<Self, StartupError> {
+        Self::from_env(lambda_table_name(std::env::var("TABLE_NAME").ok())?).await
+    }
+
     /// Builds the SDK client from Lambda's environment variables
     /// ([`Store::from_environment_variables`]), else (with the `sdk-default-chain` feature)
     /// from the SDK's default provider chains; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local
-    /// server either way. The table comes from `TABLE_NAME`.
-    pub async fn from_env() -> Result<Self, NoAwsEnvironment> {
-        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_string());
+    /// server either way.
+    pub async fn from_env(table: String) -> Result<Self, StartupError> {
         let store = match Store::from_environment_variables(table.clone()) {
             Some(store) => store,
             None => default_chain_store(table).await?,
@@ -114,12 +125,13 @@ impl App {
     }
 
     /// The `Set-Cookie` value that hands a new guest their session secret for a room.
-    pub fn guest_cookie(&self, token: &RoomToken, secret: &str) -> String {
+    pub fn guest_cookie(&self, token: &RoomToken, secret: &str) -> HeaderValue {
         let secure = if self.secure_cookies { "; Secure" } else { "" };
-        format!(
+        let cookie = format!(
             "{}={secret}; Path=/; HttpOnly; SameSite=Lax{secure}",
             guest_cookie_name(token)
-        )
+        );
+        HeaderValue::from_str(&cookie).expect("a token and an alphanumeric secret make a valid header")
     }
 
     /// Steps 2–3 of spec §4 for a user-only endpoint, with the endpoint's first read running
@@ -128,8 +140,8 @@ impl App {
     pub async fn user_and<T>(
         &self,
         request: &ApiRequest,
-        first_read: impl Future<Output = Result<T, ApiError>>,
-    ) -> Result<(User, T), ApiError> {
+        first_read: impl Future<Output = Result<T, Failure>>,
+    ) -> Result<(User, T), Failure> {
         let credentials = request.basic_credentials().ok_or(ApiError::NotLoggedIn)?;
         let user = UserId::parse(credentials.user.as_str()).map_err(|_| ApiError::NotLoggedIn)?;
         if request.require_ocs_header().is_err() {
@@ -137,7 +149,7 @@ impl App {
                 .authenticate(&user, &credentials.secret)
                 .await?
                 .ok_or(ApiError::NotLoggedIn)?;
-            return Err(ApiError::CsrfCheckFailed);
+            return Err(ApiError::CsrfCheckFailed.into());
         }
         let (account, data) = tokio::join!(self.store.authenticate(&user, &credentials.secret), first_read);
         let account = account?.ok_or(ApiError::NotLoggedIn)?;
@@ -150,8 +162,8 @@ impl App {
     pub async fn caller_and<T>(
         &self,
         request: &ApiRequest,
-        first_read: impl Future<Output = Result<T, ApiError>>,
-    ) -> Result<(Caller, T), ApiError> {
+        first_read: impl Future<Output = Result<T, Failure>>,
+    ) -> Result<(Caller, T), Failure> {
         request.require_ocs_header()?;
         let claimed = request
             .basic_credentials()
@@ -164,22 +176,22 @@ impl App {
         Ok((caller, data?))
     }
 
-    /// A change to a room by a participant (spec §6.4–6.8): the room is read concurrently with
-    /// authentication, then `decide` turns the parameters and the room into an edit after the
-    /// 404 and 403 checks, and the edit is committed with its message. Answers `data: []`.
-    pub async fn edit_room(
+    /// A change to a room by a participant (spec §6.4–6.8, §7): the room is read concurrently
+    /// with authentication, then [`change_room`] authorises the caller (404, 403), refuses a
+    /// command whose parameters did not parse (400), and commits what `decide` makes of the
+    /// room and the command. Answers `data: []`.
+    pub async fn change_room<C>(
         &self,
         request: &ApiRequest,
         token: &RoomToken,
         callers: Callers,
         need: Need,
-        decide: impl Fn(&Params, &RoomAggregate, &Participant) -> Result<Option<Edit>, ApiError>,
-    ) -> Result<Reply, ApiError> {
+        command: Result<C, ParamError>,
+        decide: impl Fn(&RoomAggregate, &Participant, &C) -> Result<Option<Edit>, DomainError>,
+    ) -> Result<Reply, Failure> {
         let (caller, room) = self.room_and_caller(request, token, callers).await?;
-        moderation::edit_room(&self.store, token, &caller, room, need, |room, me| {
-            decide(request.params()?, room, me)
-        })
-        .await?;
+        let command = command.map_err(DomainError::from);
+        change_room(&self.store, token, &caller, room, need, command, decide).await?;
         Ok(Reply::done())
     }
 
@@ -189,7 +201,7 @@ impl App {
         request: &ApiRequest,
         token: &RoomToken,
         callers: Callers,
-    ) -> Result<(Caller, Option<RoomAggregate>), ApiError> {
+    ) -> Result<(Caller, Option<RoomAggregate>), Failure> {
         let load = async { Ok(self.store.load_room(token).await?) };
         match callers {
             Callers::GuestsToo => {
@@ -199,11 +211,7 @@ impl App {
                     (Caller::Anonymous, Some(secret)) => Caller::Guest(secret_hash(secret)),
                     (caller, _) => caller,
                 };
-                request.note_caller(match caller {
-                    Caller::User(_) => "user",
-                    Caller::Guest(_) => "guest",
-                    Caller::Anonymous => "anonymous",
-                });
+                request.note_caller(caller.kind());
                 Ok((caller, room))
             }
             Callers::UsersOnly => self
@@ -219,8 +227,8 @@ impl App {
         &self,
         request: &ApiRequest,
         token: &RoomToken,
-        decide: impl FnOnce(&Params) -> Result<Preferences, ApiError>,
-    ) -> Result<Reply, ApiError> {
+        preferences: Result<Preferences, Failure>,
+    ) -> Result<Reply, Failure> {
         let claimed = request.claimed_user();
         let (user, row) = self
             .user_and(request, async {
@@ -230,8 +238,8 @@ impl App {
                 }
             })
             .await?;
-        row.ok_or(ApiError::NotFound)?;
-        let preferences = decide(request.params()?)?;
+        row.ok_or(DomainError::NotFound)?;
+        let preferences = preferences?;
         if self
             .store
             .update_preferences(token, &user.id, preferences.favorite, preferences.level)
@@ -239,7 +247,7 @@ impl App {
         {
             Ok(Reply::done())
         } else {
-            Err(ApiError::NotFound)
+            Err(DomainError::NotFound.into())
         }
     }
 
@@ -252,14 +260,14 @@ impl App {
 
     /// Renders a handler's result and writes the request's log line (never a secret: no
     /// headers, parameters or bodies).
-    pub fn respond(&self, request: &ApiRequest, result: Result<Reply, ApiError>) -> Response<Body> {
-        let response = request.respond(result);
+    pub fn respond(&self, request: &ApiRequest, result: Result<Reply, Failure>) -> Response<Body> {
+        let response = request.respond(result.map_err(Failure::into_api_error));
         let (received, before) = &request.started;
         let after = self.store.calls().snapshot();
         tracing::info!(
             request_id = request.request_id.as_deref().unwrap_or("-"),
             method = %request.method,
-            route = request.route.as_deref().or(request.ocs_path.as_deref()).unwrap_or("-"),
+            route = request.route.get().copied().or(request.ocs_path.as_deref()).unwrap_or("-"),
             status = response.status().as_u16(),
             caller = request.caller_kind.get().copied().unwrap_or("none"),
             dynamodb_calls = after.calls().saturating_sub(before.calls()),

@@ -1,0 +1,68 @@
+//! Why a handler did not answer with its reply, and the one mapping of every failure to the
+//! OCS error the client gets (logged here, where the response is made, when it is ours).
+
+use crate::domain::DomainError;
+use crate::ocs::ApiError;
+use crate::request::ParamError;
+use crate::store::StoreError;
+
+/// A handler's failure: an OCS error decided by the request layer or the handler, or a use
+/// case's refusal or failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Api(ApiError),
+    Domain(DomainError),
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Self::Api(error)
+    }
+}
+
+impl From<DomainError> for Failure {
+    fn from(error: DomainError) -> Self {
+        Self::Domain(error)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Self::Domain(DomainError::Store(error))
+    }
+}
+
+impl From<ParamError> for Failure {
+    fn from(error: ParamError) -> Self {
+        Self::Api(error.into())
+    }
+}
+
+impl Failure {
+    /// The OCS error the client gets. Failures of ours (the store, broken invariants, a room
+    /// that kept changing) are logged with their cause, which the client never sees.
+    pub fn into_api_error(self) -> ApiError {
+        let error = match self {
+            Self::Api(error) => return error,
+            Self::Domain(error) => error,
+        };
+        match error {
+            DomainError::NotFound => ApiError::NotFound,
+            DomainError::Forbidden => ApiError::Forbidden,
+            DomainError::LobbyActive => ApiError::LobbyActive,
+            DomainError::Invalid(message) => ApiError::BadRequest(message),
+            DomainError::Busy(_) => {
+                tracing::warn!(%error, "answering 503");
+                ApiError::Unavailable
+            }
+            DomainError::Store(StoreError::Unavailable(_)) => {
+                tracing::error!(%error, "store call failed");
+                ApiError::Unavailable
+            }
+            DomainError::Store(_) | DomainError::Inconsistent(_) => {
+                tracing::error!(%error, "answering 500");
+                ApiError::Internal
+            }
+        }
+    }
+}

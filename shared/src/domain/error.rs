@@ -1,0 +1,44 @@
+//! Why a use case refused or failed, in the domain's own terms. The app layer maps these to OCS
+//! errors in one place.
+
+use crate::model::InvalidRoomName;
+use crate::store::StoreError;
+
+/// Every way a use case can end without its effect.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// The room does not exist or the caller may not know about it; or a named target is unknown.
+    #[error("not found")]
+    NotFound,
+    /// The caller may see the room but not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The lobby keeps the caller out (spec §7.1).
+    #[error("the lobby is active")]
+    LobbyActive,
+    /// The input is not acceptable; the text says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// The room kept changing under every attempt to commit a change.
+    #[error("the room kept changing; gave up after {0} attempts")]
+    Busy(usize),
+    /// Stored data contradicts itself (a broken invariant); the text says how.
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DomainError {
+    /// An [`DomainError::Invalid`] with a message naming the problem.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+}
+
+impl From<InvalidRoomName> for DomainError {
+    fn from(error: InvalidRoomName) -> Self {
+        Self::Invalid(error.0.to_string())
+    }
+}

@@ -1,0 +1,20 @@
+//! The values of the spec: identifiers and constants (§5), rooms, participants, users and
+//! messages as the store keeps them and the view reads them, system messages (§9), room names
+//! and secrets. Plain data and its own rules; it imports no other module of the crate, so the
+//! store, the use cases ([`crate::domain`]) and the views all build on it.
+
+mod entities;
+mod ids;
+mod kinds;
+pub mod messages;
+mod room_name;
+pub mod secrets;
+
+pub use entities::{Message, MessageUser, Participant, Room, RoomAggregate, User};
+pub use ids::{GroupId, RoomToken, UserId};
+pub use kinds::{ActorType, NotificationLevel, ParticipantType, RoomType};
+pub use messages::{Content, SystemEvent};
+pub use room_name::{InvalidRoomName, RoomName};
+
+/// Counter that numbers rooms (`id` of the room object).
+pub const ROOM_ID_COUNTER: &str = "rooms";
