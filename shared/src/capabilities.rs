@@ -76,8 +76,17 @@ mod tests {
     }
 
     #[test]
-    fn the_hash_is_a_stable_sha1() {
-        assert_eq!(talk_hash().len(), 40);
-        assert_eq!(talk_hash(), talk_hash());
+    fn the_hash_is_the_sha1_of_the_document_clients_receive() {
+        let document = serde_json::to_vec(&capabilities()).unwrap();
+        let expected: String = sha1::Sha1::digest(&document)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        assert_eq!(talk_hash(), expected);
+        assert!(
+            talk_hash()
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
     }
 }

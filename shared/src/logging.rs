@@ -22,7 +22,9 @@ where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     use tracing_subscriber::layer::SubscriberExt;
+    // The builder's own level limit (INFO unless told) would hide what `filter` lets through.
     tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
         .with_writer(writer)
         .json()
         .flatten_event(true)
@@ -40,6 +42,7 @@ pub fn init() {
     } else {
         use tracing_subscriber::layer::SubscriberExt;
         let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
             .with_writer(std::io::stderr)
             .finish()
             .with(filter());
@@ -47,5 +50,55 @@ pub fn init() {
     };
     if !installed {
         tracing::debug!("a log subscriber was already installed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Collects what a subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("not poisoned").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged_at(filter: &str) -> String {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let targets: Targets = filter.parse().expect("a valid filter");
+        let subscriber = json_subscriber(targets, move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!("a debug line");
+            tracing::info!("an info line");
+            tracing::trace!("a trace line");
+        });
+        String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8 logs")
+    }
+
+    #[test]
+    fn levels_above_info_are_written_when_the_filter_asks() {
+        let debug = logged_at("debug");
+        assert!(
+            debug.contains("a debug line") && debug.contains("an info line"),
+            "{debug}"
+        );
+        assert!(!debug.contains("a trace line"), "{debug}");
+        assert!(logged_at("trace").contains("a trace line"));
+        let info = logged_at("info");
+        assert!(
+            info.contains("an info line") && !info.contains("a debug line"),
+            "{info}"
+        );
     }
 }

@@ -297,16 +297,26 @@ impl Function {
     }
 }
 
-/// Declares a function's routes: `pub const ROUTES` and their `pub const PATTERNS`.
+/// Declares a function: its routes (`pub const ROUTES`), their patterns (`pub const PATTERNS`)
+/// and the function itself (`pub const FUNCTION`), named by its Lambda binary. The function
+/// behind API Gateway's `$default` route also names the other functions' patterns.
 #[macro_export]
-macro_rules! route_table {
-    ($($route:expr),+ $(,)?) => {
+macro_rules! function {
+    (name: $name:literal, $(elsewhere: $elsewhere:expr,)? routes: [$($route:expr),+ $(,)?] $(,)?) => {
         /// The routes this function serves.
         pub const ROUTES: &[$crate::routing::Route] = &[$($route),+];
         /// The patterns of [`ROUTES`], without the handlers.
         pub const PATTERNS: &[$crate::routing::Pattern] =
             &$crate::routing::patterns::<{ ROUTES.len() }>(ROUTES);
+        #[doc = concat!("The `", $name, "` Lambda.")]
+        pub const FUNCTION: $crate::routing::Function = $crate::routing::Function {
+            name: $name,
+            routes: ROUTES,
+            elsewhere: $crate::function!(@elsewhere $($elsewhere)?),
+        };
     };
+    (@elsewhere) => { &[] };
+    (@elsewhere $elsewhere:expr) => { $elsewhere };
 }
 
 /// A [`Handler`] from an async handler function: `on!(list_rooms)` for a path without a token,

@@ -54,9 +54,11 @@ const CASES: &[(&str, u16, Check)] = &[
         statuscode(404)(body)
     }),
     ("participants/remove-participant.json", 200, done),
-    ("participants/remove-participant-owner.json", 400, |body| {
-        statuscode(400)(body)
-    }),
+    (
+        "participants/remove-participant-self-last-moderator.json",
+        400,
+        |body| statuscode(400)(body),
+    ),
     ("participants/leave-room.json", 200, done),
     ("participants/leave-room-last-moderator.json", 400, |body| {
         statuscode(400)(body)

@@ -5,10 +5,16 @@
 
 use talk::capabilities::capabilities;
 use talk::routing::Verb::Get;
-use talk::routing::{Call, Function, Pattern, Route};
+use talk::routing::{Call, Pattern, Route};
 use talk::{Failure, Reply, on};
 
-talk::route_table![Route::ocs(Get, "/cloud/capabilities", on!(get_capabilities))];
+talk::function! {
+    name: "capabilities",
+    elsewhere: ELSEWHERE,
+    routes: [
+        Route::ocs(Get, "/cloud/capabilities", on!(get_capabilities)),
+    ],
+}
 
 /// The patterns of every other function.
 pub const ELSEWHERE: &[&[Pattern]] = &[
@@ -19,13 +25,6 @@ pub const ELSEWHERE: &[&[Pattern]] = &[
     notify::PATTERNS,
     participants::PATTERNS,
 ];
-
-/// The `capabilities` Lambda, behind the `$default` route.
-pub const FUNCTION: Function = Function {
-    name: "capabilities",
-    routes: ROUTES,
-    elsewhere: ELSEWHERE,
-};
 
 /// spec §10: the capabilities document.
 async fn get_capabilities(Call { request, .. }: Call<'_>) -> Result<Reply, Failure> {

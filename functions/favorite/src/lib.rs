@@ -4,20 +4,16 @@ use talk::app::Preferences;
 use talk::domain::RoomToken;
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::{Delete, Post};
-use talk::routing::{Call, Function, Route};
+use talk::routing::{Call, Route};
 use talk::{Failure, Reply, on};
 
-talk::route_table![
-    Route::spreed(Post, &[V1], "/room/{token}/favorite", on!(room add_favorite)),
-    Route::spreed(Delete, &[V1], "/room/{token}/favorite", on!(room remove_favorite)),
-];
-
-/// The `favorite` Lambda.
-pub const FUNCTION: Function = Function {
+talk::function! {
     name: "favorite",
-    routes: ROUTES,
-    elsewhere: &[],
-};
+    routes: [
+        Route::spreed(Post, &[V1], "/room/{token}/favorite", on!(room add_favorite)),
+        Route::spreed(Delete, &[V1], "/room/{token}/favorite", on!(room remove_favorite)),
+    ],
+}
 
 /// spec §6.9: mark as favorite.
 async fn add_favorite(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {

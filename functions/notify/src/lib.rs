@@ -4,17 +4,15 @@ use talk::app::Preferences;
 use talk::domain::{DomainError, NotificationLevel, RoomToken};
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::Post;
-use talk::routing::{Call, Function, Route};
+use talk::routing::{Call, Route};
 use talk::{ApiRequest, Failure, Reply, on};
 
-talk::route_table![Route::spreed(Post, &[V1], "/room/{token}/notify", on!(room set_level))];
-
-/// The `notify` Lambda.
-pub const FUNCTION: Function = Function {
+talk::function! {
     name: "notify",
-    routes: ROUTES,
-    elsewhere: &[],
-};
+    routes: [
+        Route::spreed(Post, &[V1], "/room/{token}/notify", on!(room set_level)),
+    ],
+}
 
 /// spec §6.10: set the notification level (1, 2 or 3); 404 before the level is checked.
 async fn set_level(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {

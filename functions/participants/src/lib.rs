@@ -9,32 +9,23 @@ use talk::domain::{RoomToken, UserId, now};
 use talk::request::ParamError;
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::{Delete, Get, Post};
-use talk::routing::{Call, Function, Route};
+use talk::routing::{Call, Route};
 use talk::view::{participant_list, room_object};
-use talk::{ApiRequest, Failure, Reply, on};
+use talk::{Failure, Reply, on};
 
-talk::route_table![
-    Route::spreed(Get, &[V1], "/room/{token}/participants", on!(room list)),
-    Route::spreed(Post, &[V1], "/room/{token}/participants", on!(room add)),
-    Route::spreed(Delete, &[V1], "/room/{token}/participants", on!(room remove)),
-    Route::spreed(Delete, &[V1], "/room/{token}/participants/self", on!(room leave)),
-    Route::spreed(Post, &[V1], "/room/{token}/participants/active", on!(room join)),
-    Route::spreed(
-        Delete,
-        &[V1],
-        "/room/{token}/participants/active",
-        on!(room leave_session)
-    ),
-    Route::spreed(Post, &[V1], "/room/{token}/moderators", on!(room promote)),
-    Route::spreed(Delete, &[V1], "/room/{token}/moderators", on!(room demote)),
-];
-
-/// The `participants` Lambda.
-pub const FUNCTION: Function = Function {
+talk::function! {
     name: "participants",
-    routes: ROUTES,
-    elsewhere: &[],
-};
+    routes: [
+        Route::spreed(Get, &[V1], "/room/{token}/participants", on!(room list)),
+        Route::spreed(Post, &[V1], "/room/{token}/participants", on!(room add)),
+        Route::spreed(Delete, &[V1], "/room/{token}/participants", on!(room remove)),
+        Route::spreed(Delete, &[V1], "/room/{token}/participants/self", on!(room leave)),
+        Route::spreed(Post, &[V1], "/room/{token}/participants/active", on!(room join)),
+        Route::spreed(Delete, &[V1], "/room/{token}/participants/active", on!(room leave_session)),
+        Route::spreed(Post, &[V1], "/room/{token}/moderators", on!(room promote)),
+        Route::spreed(Delete, &[V1], "/room/{token}/moderators", on!(room demote)),
+    ],
+}
 
 /// spec §7.1: the participant list; plain guests 403, and the lobby keeps non-moderators out.
 async fn list(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
@@ -99,18 +90,17 @@ async fn leave(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result
 }
 
 /// spec §7.7: promote a user or guest to moderator.
-async fn promote(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
-    set_moderator(app, request, token, true).await
+async fn promote(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    set_moderator(call, token, true).await
 }
 
 /// spec §7.7: demote a moderator.
-async fn demote(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
-    set_moderator(app, request, token, false).await
+async fn demote(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    set_moderator(call, token, false).await
 }
 
 async fn set_moderator(
-    app: &talk::App,
-    request: &ApiRequest,
+    Call { app, request, .. }: Call<'_>,
     token: &RoomToken,
     promote: bool,
 ) -> Result<Reply, Failure> {

@@ -6,22 +6,15 @@ use talk::domain::access::Need;
 use talk::domain::moderation;
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::Put;
-use talk::routing::{Call, Function, Route};
+use talk::routing::{Call, Route};
 use talk::{Failure, Reply, on};
 
-talk::route_table![Route::spreed(
-    Put,
-    &[V1],
-    "/room/{token}/password",
-    on!(room set_password)
-)];
-
-/// The `password` Lambda.
-pub const FUNCTION: Function = Function {
+talk::function! {
     name: "password",
-    routes: ROUTES,
-    elsewhere: &[],
-};
+    routes: [
+        Route::spreed(Put, &[V1], "/room/{token}/password", on!(room set_password)),
+    ],
+}
 
 /// spec §6.8: set or remove the password (moderators; guests may call). The password is taken
 /// as sent: not trimmed.

@@ -1,48 +1,45 @@
 //! The `public` endpoint group: allowing and disallowing guests (spec §6.7).
 
 use talk::app::Callers;
-use talk::domain::RoomToken;
 use talk::domain::access::Need;
+use talk::domain::commit::Edit;
 use talk::domain::moderation;
+use talk::domain::{DomainError, RoomAggregate, RoomToken};
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::{Delete, Post};
-use talk::routing::{Call, Function, Route};
+use talk::routing::{Call, Route};
 use talk::{Failure, Reply, on};
 
-talk::route_table![
-    Route::spreed(Post, &[V1], "/room/{token}/public", on!(room make_public)),
-    Route::spreed(Delete, &[V1], "/room/{token}/public", on!(room make_private)),
-];
-
-/// The `public` Lambda.
-pub const FUNCTION: Function = Function {
+talk::function! {
     name: "public",
-    routes: ROUTES,
-    elsewhere: &[],
-};
+    routes: [
+        Route::spreed(Post, &[V1], "/room/{token}/public", on!(room make_public)),
+        Route::spreed(Delete, &[V1], "/room/{token}/public", on!(room make_private)),
+    ],
+}
 
 /// spec §6.7: allow guests (user moderators).
-async fn make_public(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
-    app.change_room(
-        request,
-        token,
-        Callers::UsersOnly,
-        Need::UserModerator,
-        Ok(()),
-        |room, _, ()| moderation::make_public(room),
-    )
-    .await
+async fn make_public(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    set_guests(call, token, moderation::make_public).await
 }
 
 /// spec §6.7: disallow guests (user moderators).
-async fn make_private(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn make_private(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    set_guests(call, token, moderation::make_private).await
+}
+
+async fn set_guests(
+    Call { app, request, .. }: Call<'_>,
+    token: &RoomToken,
+    decide: fn(&RoomAggregate) -> Result<Option<Edit>, DomainError>,
+) -> Result<Reply, Failure> {
     app.change_room(
         request,
         token,
         Callers::UsersOnly,
         Need::UserModerator,
         Ok(()),
-        |room, _, ()| moderation::make_private(room),
+        |room, _, ()| decide(room),
     )
     .await
 }

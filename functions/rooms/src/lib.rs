@@ -10,25 +10,21 @@ use talk::domain::rooms::{self, CreateRequest, Created};
 use talk::domain::{RoomToken, now};
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::{Delete, Get, Post, Put};
-use talk::routing::{Call, Function, Route};
+use talk::routing::{Call, Route};
 use talk::view::room_object;
 use talk::{ApiRequest, Failure, Reply, on};
 
-talk::route_table![
-    Route::spreed(Get, &[V1], "/room", on!(list_rooms)),
-    Route::spreed(Post, &[V1], "/room", on!(create_room)),
-    Route::spreed(Get, &[V1], "/room/{token}", on!(room get_room)),
-    Route::spreed(Put, &[V1], "/room/{token}", on!(room rename_room)),
-    Route::spreed(Delete, &[V1], "/room/{token}", on!(room delete_room)),
-    Route::spreed(Put, &[V1], "/room/{token}/read-only", on!(room set_read_only)),
-];
-
-/// The `rooms` Lambda.
-pub const FUNCTION: Function = Function {
+talk::function! {
     name: "rooms",
-    routes: ROUTES,
-    elsewhere: &[],
-};
+    routes: [
+        Route::spreed(Get, &[V1], "/room", on!(list_rooms)),
+        Route::spreed(Post, &[V1], "/room", on!(create_room)),
+        Route::spreed(Get, &[V1], "/room/{token}", on!(room get_room)),
+        Route::spreed(Put, &[V1], "/room/{token}", on!(room rename_room)),
+        Route::spreed(Delete, &[V1], "/room/{token}", on!(room delete_room)),
+        Route::spreed(Put, &[V1], "/room/{token}/read-only", on!(room set_read_only)),
+    ],
+}
 
 /// The header carrying the capabilities hash (spec §3.6).
 const TALK_HASH: HeaderName = HeaderName::from_static("x-nextcloud-talk-hash");

@@ -66,3 +66,33 @@ impl Failure {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_failure_maps_to_its_ocs_error() {
+        let cases = [
+            (Failure::Api(ApiError::NotLoggedIn), ApiError::NotLoggedIn),
+            (DomainError::NotFound.into(), ApiError::NotFound),
+            (DomainError::Forbidden.into(), ApiError::Forbidden),
+            (DomainError::LobbyActive.into(), ApiError::LobbyActive),
+            (DomainError::invalid("why").into(), ApiError::bad_request("why")),
+            (DomainError::Busy(20).into(), ApiError::Unavailable),
+            (
+                StoreError::Unavailable("throttled".into()).into(),
+                ApiError::Unavailable,
+            ),
+            (StoreError::Malformed("bad item".into()).into(), ApiError::Internal),
+            (DomainError::Inconsistent("lock".into()).into(), ApiError::Internal),
+            (
+                ParamError("Missing parameter x".into()).into(),
+                ApiError::bad_request("Missing parameter x"),
+            ),
+        ];
+        for (failure, expected) in cases {
+            assert_eq!(failure.into_api_error(), expected);
+        }
+    }
+}

@@ -278,3 +278,20 @@ impl App {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lambda_needs_a_table_name() {
+        assert_eq!(
+            lambda_table_name(Some("talk-prod".into())).ok(),
+            Some("talk-prod".into())
+        );
+        for missing in [None, Some(String::new())] {
+            assert!(matches!(lambda_table_name(missing), Err(StartupError::NoTableName)));
+        }
+        assert!(format!("{:?}", StartupError::NoTableName).contains("TABLE_NAME"));
+    }
+}

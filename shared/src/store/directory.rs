@@ -78,8 +78,9 @@ impl Store {
         }
     }
 
-    /// Removes a user account with its app passwords and group memberships. Participant rows
-    /// stay, so conversations keep naming the user ("Deleted user", spec §8.2).
+    /// Removes a user account with its app passwords and group memberships. Their participant
+    /// rows stay as they are: removing them from their rooms (spec §8.2 "Deleted user") is not
+    /// done yet.
     pub async fn remove_user(&self, user: &UserId) -> Result<(), DirectoryError> {
         if self.get_user(user).await?.is_none() {
             return Err(DirectoryError::UnknownUser(user.clone()));

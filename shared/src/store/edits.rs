@@ -9,7 +9,7 @@ use super::items::{key, string_attr, to_item};
 use super::keys::{
     MESSAGE_PREFIX, PAIR_SK, ROOM_SK, message_sk, pair_pk, participant_sk, room_pk, user_participant_sk,
 };
-use super::queries::{CONDITION_FAILED, succeeded};
+use super::queries::{CONDITION_FAILED, ITEM_CONDITION_FAILED, cancellation_codes, succeeded};
 use super::rooms::participant_item;
 use super::{Store, StoreError};
 use crate::model::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
@@ -45,14 +45,10 @@ fn delete(table: &str, pk: String, sk: String) -> Result<TransactWriteItem, Stor
 fn version_conflict(
     error: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, impl std::fmt::Debug>,
 ) -> Result<bool, StoreError> {
-    if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() {
-        let first_failed =
-            cancelled.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed");
-        if first_failed {
-            return Ok(true);
-        }
+    match cancellation_codes(&error).as_deref() {
+        Some([ITEM_CONDITION_FAILED, ..]) => Ok(true),
+        _ => Err(error.into()),
     }
-    Err(error.into())
 }
 
 impl Store {

@@ -1,6 +1,7 @@
 //! The few DynamoDB call shapes every part of the store uses, written once.
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, WriteRequest};
 
 use super::items::{Item, key, s};
@@ -20,6 +21,24 @@ where
         Err(error) => Err(error.into()),
     }
 }
+
+/// The reason codes of a cancelled transaction, one per item in order (`"None"` for an item
+/// that did not fail); `None` when the call failed otherwise.
+pub(super) fn cancellation_codes<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<&str>> {
+    match error.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+            cancelled
+                .cancellation_reasons()
+                .iter()
+                .map(|reason| reason.code().unwrap_or("None"))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// A transaction item's cancellation code when its condition did not hold.
+pub(super) const ITEM_CONDITION_FAILED: &str = "ConditionalCheckFailed";
 
 /// Most items in one batch write.
 const MAX_BATCH_ITEMS: usize = 25;

@@ -8,6 +8,7 @@ use super::keys::{
     COUNTER_SK, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk, participant_sk, room_pk,
     token_from_gsi1sk, user_pk,
 };
+use super::queries::{ITEM_CONDITION_FAILED, cancellation_codes};
 use super::{Store, StoreError};
 use crate::model::{ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
 
@@ -147,19 +148,10 @@ impl Store {
         let rest = items.split_off(items.len().min(MAX_TRANSACTION_ITEMS));
         let result = self.transaction().set_transact_items(Some(items)).send().await;
         if let Err(error) = result {
-            let reasons = error
-                .as_service_error()
-                .filter(|e| e.is_transaction_canceled_exception())
-                .and_then(|e| match e {
-                    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => {
-                        Some(c.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_string()).collect::<Vec<_>>())
-                    }
-                    _ => None,
-                });
-            let Some(reasons) = reasons else {
+            let Some(reasons) = cancellation_codes(&error) else {
                 return Err(error.into());
             };
-            let failed = |index: usize| reasons.get(index).is_some_and(|code| code == "ConditionalCheckFailed");
+            let failed = |index: usize| reasons.get(index) == Some(&ITEM_CONDITION_FAILED);
             if let Some((a, b)) = &pair
                 && failed(0)
             {

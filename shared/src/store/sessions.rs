@@ -1,12 +1,11 @@
 //! Joining a room and leaving a session (spec §7.5, §7.6): rows of self-joined users and guests,
 //! and the session fields of existing rows.
 
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::items::key;
 use super::keys::{ROOM_SK, participant_sk, room_pk};
-use super::queries::{CONDITION_FAILED, succeeded};
+use super::queries::{CONDITION_FAILED, ITEM_CONDITION_FAILED, cancellation_codes, succeeded};
 use super::rooms::participant_item;
 use super::{Store, StoreError};
 use crate::model::{Participant, ParticipantType, RoomToken, RoomType};
@@ -52,20 +51,12 @@ impl Store {
         let Err(error) = result else {
             return Ok(JoinOutcome::Joined);
         };
-        if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() {
-            let codes: Vec<&str> = cancelled
-                .cancellation_reasons()
-                .iter()
-                .map(|r| r.code().unwrap_or("None"))
-                .collect();
-            return Ok(match codes.as_slice() {
-                ["ConditionalCheckFailed", ..] => JoinOutcome::RoomClosed,
-                [_, "ConditionalCheckFailed"] => JoinOutcome::AlreadyThere,
-                _ if codes.contains(&"TransactionConflict") => JoinOutcome::Conflict,
-                _ => return Err(error.into()),
-            });
-        }
-        Err(error.into())
+        Ok(match cancellation_codes(&error).as_deref() {
+            Some([ITEM_CONDITION_FAILED, ..]) => JoinOutcome::RoomClosed,
+            Some([_, ITEM_CONDITION_FAILED]) => JoinOutcome::AlreadyThere,
+            Some(codes) if codes.contains(&"TransactionConflict") => JoinOutcome::Conflict,
+            _ => return Err(error.into()),
+        })
     }
 
     /// Stores a new session on an existing row; `false` when the row is gone.
