@@ -25,6 +25,8 @@ pub struct FaultRates {
     pub server_error: u64,
     pub drop: u64,
     pub delay: u64,
+    /// Only calls of this DynamoDB operation (e.g. `BatchWriteItem`) get faults, if set.
+    pub only: Option<&'static str>,
 }
 
 /// What the proxy did, for the test's report.
@@ -88,7 +90,17 @@ impl Proxy {
     }
 
     async fn answer(&self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::io::Error> {
-        let roll = self.roll();
+        let operation = request
+            .headers()
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|target| target.rsplit('.').next())
+            .unwrap_or_default();
+        let roll = if self.rates.only.is_none_or(|only| only == operation) {
+            self.roll()
+        } else {
+            100
+        };
         let rates = self.rates;
         let mut bound = rates.throttle;
         if roll < bound {

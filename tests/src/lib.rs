@@ -205,7 +205,7 @@ pub async fn seed_fixture_world(env: &TestEnv) {
             .collect();
         let outcome = env
             .store()
-            .create_room(&RoomAggregate { room, participants }, &[created])
+            .create_room(&RoomAggregate::new(room, participants), &[created])
             .await
             .expect("fixture room stored");
         assert_eq!(outcome, talk::store::CreateOutcome::Created);

@@ -150,6 +150,7 @@ async fn light_faults_are_absorbed_by_retries() {
             server_error: 5,
             drop: 5,
             delay: 5,
+            only: None,
         },
         1,
     )
@@ -164,8 +165,96 @@ async fn heavy_faults_end_in_clean_503s() {
             server_error: 15,
             drop: 15,
             delay: 10,
+            only: None,
         },
         7,
     )
     .await;
+}
+
+/// Making a room with more guests than one transaction holds private while every batch write
+/// fails: the change lands, the guests left behind grant nothing (their cookies see 404 and
+/// cannot rejoin), and the next request on the room removes them (spec §6.7).
+#[tokio::test]
+async fn guests_left_behind_by_making_a_room_private_grant_nothing() {
+    let rates = FaultRates {
+        throttle: 100,
+        only: Some("BatchWriteItem"),
+        ..FaultRates::default()
+    };
+    let (endpoint, counts) = faults::start(dynamodb_endpoint(), rates, 7).await;
+    let env = TestEnv::through(Some(&endpoint)).await;
+    let secret = env.add_user("alice", "Alice").await;
+    let client = Client::serve(&env).await;
+    let created = client
+        .call(Method::POST, &format!("{BASE}/room"))
+        .user("alice", &secret)
+        .json()
+        .form(&[("roomType", "3"), ("roomName", "Crowded")])
+        .send()
+        .await;
+    let token = created.data()["token"].as_str().unwrap().to_string();
+    let path = format!("{BASE}/room/{token}");
+    let mut cookies = Vec::new();
+    for _ in 0..110 {
+        let joined = client
+            .call(Method::POST, &format!("{path}/participants/active"))
+            .ocs()
+            .json()
+            .send()
+            .await;
+        assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+        let cookie = joined.headers["set-cookie"].to_str().unwrap();
+        cookies.push(cookie.split(';').next().unwrap().to_string());
+    }
+    let private = client
+        .call(Method::DELETE, &format!("{path}/public"))
+        .user("alice", &secret)
+        .json()
+        .send()
+        .await;
+    assert_eq!(private.status, StatusCode::OK, "{}", private.body);
+    assert!(
+        counts.throttled.load(Ordering::Relaxed) > 0,
+        "the batch write of the rest failed"
+    );
+    let stored = env.direct.scan_keys().await.unwrap();
+    let guest_rows = stored.iter().filter(|(_, sk)| sk.starts_with("ROOM#GUEST#")).count();
+    assert!(guest_rows > 0, "guests were left behind by the failed batch");
+    for cookie in &cookies {
+        let seen = client
+            .call(Method::GET, &path)
+            .ocs()
+            .json()
+            .header("cookie", cookie)
+            .send()
+            .await;
+        assert_eq!(
+            seen.status,
+            StatusCode::NOT_FOUND,
+            "a guest left behind still sees the room"
+        );
+        let rejoined = client
+            .call(Method::POST, &format!("{path}/participants/active"))
+            .ocs()
+            .json()
+            .header("cookie", cookie)
+            .send()
+            .await;
+        assert_eq!(rejoined.status, StatusCode::NOT_FOUND, "a guest left behind rejoined");
+    }
+    let again = client
+        .call(Method::DELETE, &format!("{path}/public"))
+        .user("alice", &secret)
+        .json()
+        .send()
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let stored = env.direct.scan_keys().await.unwrap();
+    assert_eq!(
+        stored.iter().filter(|(_, sk)| sk.starts_with("ROOM#GUEST#")).count(),
+        0,
+        "no guest row is left"
+    );
+    env.assert_invariants().await;
 }

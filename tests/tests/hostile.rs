@@ -125,6 +125,28 @@ async fn hostile_bodies_are_refused_cleanly() {
             w.post_room()
                 .raw_body("application/json", "{\"roomType\":2,\"roomName\":\"\\u0000\\u0001\"}"),
         ),
+        (
+            "a right-to-left override in the name",
+            w.post_room().raw_body(
+                "application/json",
+                "{\"roomType\":2,\"roomName\":\"abc\\u202Egpj.exe\"}",
+            ),
+        ),
+        (
+            "a line separator in the name",
+            w.post_room()
+                .raw_body("application/json", "{\"roomType\":2,\"roomName\":\"a\\u2028b\"}"),
+        ),
+        (
+            "a name of zero width spaces",
+            w.post_room()
+                .raw_body("application/json", "{\"roomType\":2,\"roomName\":\"\\u200B\\u200B\"}"),
+        ),
+        (
+            "a name of no-break spaces",
+            w.post_room()
+                .raw_body("application/json", "{\"roomType\":2,\"roomName\":\"\\u00A0\"}"),
+        ),
     ];
     for (label, call) in cases {
         assert_clean_refusal(label, &call.send().await);

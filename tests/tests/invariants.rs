@@ -22,7 +22,7 @@ fn token(text: &str) -> RoomToken {
 /// A room with its first message, as `import_room` writes it (no pair lock).
 async fn import(env: &TestEnv, room: Room, participants: Vec<Participant>, message: Message) {
     env.store()
-        .import_room(&RoomAggregate { room, participants }, &[message])
+        .import_room(&RoomAggregate::new(room, participants), &[message])
         .await
         .unwrap();
 }

@@ -4,7 +4,7 @@
 
 use hyper::{Method, StatusCode};
 use talk::domain::secrets::secret_hash;
-use talk::domain::{Participant, ParticipantType, RoomToken, User, UserId};
+use talk::domain::{Participant, ParticipantType, RoomToken, User, UserId, now};
 use talk_tests::TestEnv;
 use talk_tests::http::{Answer, BASE, Client};
 
@@ -268,11 +268,15 @@ impl World {
                 )
                 .await
                 .unwrap();
-            let guest = Participant::guest(secret_hash(GUEST_SECRET), "guest-session".into(), 0);
+            let guest = Participant::guest(secret_hash(GUEST_SECRET), "guest-session".into(), now());
             store.add_participant_if_absent(&token, &guest).await.unwrap();
             let moderator = Participant {
                 participant_type: ParticipantType::GuestModerator,
-                ..Participant::guest(secret_hash(GUEST_MODERATOR_SECRET), "guest-moderator-session".into(), 0)
+                ..Participant::guest(
+                    secret_hash(GUEST_MODERATOR_SECRET),
+                    "guest-moderator-session".into(),
+                    now(),
+                )
             };
             store.add_participant_if_absent(&token, &moderator).await.unwrap();
         }

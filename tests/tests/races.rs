@@ -225,3 +225,91 @@ async fn fifty_guests_join_at_once() {
     );
     w.env.assert_invariants().await;
 }
+
+/// Re-opening a one-to-one room (`POST /room` type 1) while the other user's last leave
+/// deletes it: the answer's token works for the caller, and no row is left without its room.
+#[tokio::test]
+async fn reopen_one_to_one_against_the_last_leave() {
+    let users: Vec<String> = (0..rounds()).flat_map(|i| [format!("a{i}"), format!("b{i}")]).collect();
+    let ids: Vec<&str> = users.iter().map(String::as_str).collect();
+    let w = World::new(&ids).await;
+    for round in 0..rounds() {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        let created = w
+            .call(Some(&a), Method::POST, "/room", &[("roomType", "1"), ("invite", &b)])
+            .await;
+        let token = created.data()["token"].as_str().unwrap().to_string();
+        let leave = format!("/room/{token}/participants/self");
+        assert_eq!(
+            w.call(Some(&b), Method::DELETE, &leave, &[]).await.status,
+            StatusCode::OK
+        );
+        let reopen = [("roomType", "1"), ("invite", a.as_str())];
+        let (left, reopened) = tokio::join!(
+            w.call(Some(&a), Method::DELETE, &leave, &[]),
+            w.call(Some(&b), Method::POST, "/room", &reopen)
+        );
+        assert_eq!(left.status, StatusCode::OK, "round {round}: {}", left.body);
+        assert!(
+            matches!(reopened.status, StatusCode::OK | StatusCode::CREATED),
+            "round {round}: {} {}",
+            reopened.status,
+            reopened.body
+        );
+        let token = reopened.data()["token"].as_str().unwrap().to_string();
+        let seen = w.call(Some(&b), Method::GET, &format!("/room/{token}"), &[]).await;
+        assert_eq!(seen.status, StatusCode::OK, "round {round}: the answered room is gone");
+        w.env.assert_invariants().await;
+    }
+}
+
+/// A guest ending their session while a moderator promotes them: the ended session never comes
+/// back (as a moderator or otherwise).
+#[tokio::test]
+async fn guest_session_leave_against_promotion() {
+    let w = World::new(&["alice"]).await;
+    for round in 0..rounds() {
+        let token = w.room("3", &[]).await;
+        let path = format!("/room/{token}");
+        let joined = w
+            .call(None, Method::POST, &format!("{path}/participants/active"), &[])
+            .await;
+        let session = joined.data()["sessionId"].as_str().unwrap().to_string();
+        let cookie = joined.headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let leave = w
+            .client
+            .call(Method::DELETE, &format!("{BASE}{path}/participants/active"))
+            .ocs()
+            .json()
+            .header("cookie", &cookie);
+        let (moderators, target) = (format!("{path}/moderators"), [("sessionId", session.as_str())]);
+        let (left, promoted) = tokio::join!(leave.send(), w.call(Some("alice"), Method::POST, &moderators, &target));
+        assert_eq!(left.status, StatusCode::OK, "round {round}");
+        assert!(
+            matches!(promoted.status, StatusCode::OK | StatusCode::NOT_FOUND),
+            "round {round}: {}",
+            promoted.body
+        );
+        let room = w
+            .env
+            .store()
+            .load_room(&RoomToken::parse(&token).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            room.participants
+                .iter()
+                .chain(&room.stale)
+                .all(|p| p.session_id != session),
+            "round {round}: the ended session came back"
+        );
+        w.env.assert_invariants().await;
+    }
+}

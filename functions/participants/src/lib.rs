@@ -140,8 +140,6 @@ async fn join(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<
 /// spec §7.6: leave the session; always 200.
 async fn leave_session(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
     let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
-    if let Some(me) = room.as_ref().and_then(|room| room.participant_of(&caller)) {
-        app.store.end_session(token, me).await?;
-    }
+    participants::leave_session(&app.store, token, &caller, room).await?;
     Ok(Reply::done())
 }

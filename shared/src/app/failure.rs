@@ -1,7 +1,7 @@
 //! Why a handler did not answer with its reply, and the one mapping of every failure to the
 //! OCS error the client gets (logged here, where the response is made, when it is ours).
 
-use crate::domain::DomainError;
+use crate::domain::{DomainError, SESSION_SECONDS};
 use crate::ocs::ApiError;
 use crate::request::ParamError;
 use crate::store::StoreError;
@@ -51,6 +51,10 @@ impl Failure {
             DomainError::Forbidden => ApiError::Forbidden,
             DomainError::LobbyActive => ApiError::LobbyActive,
             DomainError::Invalid(message) => ApiError::BadRequest(message),
+            DomainError::RoomFull => ApiError::TooManyRequests {
+                retry_after: SESSION_SECONDS as u32,
+                message: "The conversation has too many guests right now; try again later",
+            },
             DomainError::Busy(_) => {
                 tracing::warn!(%error, "answering 503");
                 ApiError::Unavailable

@@ -14,13 +14,19 @@ use lambda_http::http::{HeaderValue, Response};
 use crate::domain::access::{Caller, Need};
 use crate::domain::commit::{Edit, change_room};
 use crate::domain::secrets::secret_hash;
-use crate::domain::{DomainError, NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId};
+use crate::domain::{
+    DomainError, NO_SESSION, NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId, now,
+};
 use crate::ocs::{ApiError, Reply};
 use crate::request::{ApiRequest, ParamError};
 use crate::store::Store;
 
 /// The table `talkctl` uses when `TABLE_NAME` is not set (Lambda functions require it).
 pub const DEFAULT_TABLE_NAME: &str = "talk";
+
+/// A request carrying a session refreshes it when its last refresh is this old: at most one
+/// write per session per 30 s (v4 spec §13.5).
+pub const SESSION_REFRESH_SECONDS: i64 = 30;
 
 /// The cookie that carries a guest's session secret for one room (spec §7.5).
 pub fn guest_cookie_name(token: &RoomToken) -> String {
@@ -212,12 +218,47 @@ impl App {
                     (caller, _) => caller,
                 };
                 request.note_caller(caller.kind());
+                self.keep_up(&caller, room.as_ref()).await;
                 Ok((caller, room))
             }
-            Callers::UsersOnly => self
-                .user_and(request, load)
-                .await
-                .map(|(user, room)| (Caller::User(user), room)),
+            Callers::UsersOnly => {
+                let (user, room) = self.user_and(request, load).await?;
+                let caller = Caller::User(user);
+                self.keep_up(&caller, room.as_ref()).await;
+                Ok((caller, room))
+            }
+        }
+    }
+
+    /// What a request on a room does besides its own work (v4 spec §13.5), in one write round
+    /// at most: it refreshes the caller's session when the last refresh is
+    /// [`SESSION_REFRESH_SECONDS`] old, and removes the room's stale rows (ended sessions,
+    /// guests of a room that is not public). Neither decides the answer, so a failure is only
+    /// logged: the next request tries again.
+    async fn keep_up(&self, caller: &Caller, room: Option<&RoomAggregate>) {
+        let Some(room) = room else {
+            return;
+        };
+        let now = now();
+        let token = &room.room.token;
+        let refresh = async {
+            match room.participant_of(caller) {
+                Some(me) if me.session_id != NO_SESSION && now - me.last_ping >= SESSION_REFRESH_SECONDS => {
+                    self.store.refresh_session(token, me, now).await.map(drop)
+                }
+                _ => Ok(()),
+            }
+        };
+        let clean = async {
+            if room.stale.is_empty() {
+                Ok(())
+            } else {
+                self.store.remove_stale(room).await.map(drop)
+            }
+        };
+        let (refreshed, cleaned) = tokio::join!(refresh, clean);
+        if let Err(error) = refreshed.and(cleaned) {
+            tracing::warn!(%error, %token, "session refresh or stale row removal failed");
         }
     }
 

@@ -104,13 +104,13 @@ mod tests {
     }
 
     fn room(room_type: RoomType) -> RoomAggregate {
-        RoomAggregate {
-            room: Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, "Team"),
-            participants: vec![
+        RoomAggregate::new(
+            Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, "Team"),
+            vec![
                 Participant::user(&user("alice"), ParticipantType::Owner),
                 Participant::user(&user("bob"), ParticipantType::User),
             ],
-        }
+        )
     }
 
     #[test]

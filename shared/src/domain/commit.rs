@@ -131,7 +131,7 @@ async fn commit(store: &Store, aggregate: &RoomAggregate, me: &Participant, edit
     });
     room.version = aggregate.room.version + 1;
     let edit = RoomEdit {
-        expected_version: aggregate.room.version,
+        previous: aggregate,
         room: &room,
         message: message.as_ref(),
         upserted: &edit.upserted,

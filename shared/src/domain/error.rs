@@ -16,6 +16,9 @@ pub enum DomainError {
     /// The lobby keeps the caller out (spec §7.1).
     #[error("the lobby is active")]
     LobbyActive,
+    /// The room has as many live guest and self-joined sessions as it may have.
+    #[error("the conversation has too many guests right now")]
+    RoomFull,
     /// The input is not acceptable; the text says why.
     #[error("{0}")]
     Invalid(String),

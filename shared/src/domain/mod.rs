@@ -13,10 +13,3 @@ pub mod rooms;
 pub use crate::model::*;
 pub use access::{Caller, Need};
 pub use error::DomainError;
-
-/// Current unix time in seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}

@@ -67,10 +67,12 @@ pub fn make_public(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainErro
 }
 
 /// spec §6.7 DELETE: disallow guests, removing guests and self-joined users (guest moderators
-/// stay). `None` when the room is a group room already.
+/// stay). A group room already: `None`, or (rows of guests left behind by an earlier change
+/// that failed half-way) an edit that only removes them.
 pub fn make_private(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainError> {
     match aggregate.room.room_type {
-        RoomType::Group => Ok(None),
+        RoomType::Group if aggregate.stale.is_empty() => Ok(None),
+        RoomType::Group => Ok(Some(Edit::of(&aggregate.room))),
         RoomType::OneToOne => Err(DomainError::invalid("One-to-one conversations cannot be made private")),
         _ => {
             let mut edit = Edit::change(
@@ -122,14 +124,12 @@ mod tests {
             id: UserId::parse("alice").unwrap(),
             display_name: "Alice".into(),
         };
-        RoomAggregate {
-            room: Room {
-                last_message_id: 1,
-                version: 3,
-                ..Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, name)
-            },
-            participants: vec![Participant::user(&owner, ParticipantType::Owner)],
-        }
+        let room = Room {
+            last_message_id: 1,
+            version: 3,
+            ..Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, name)
+        };
+        RoomAggregate::new(room, vec![Participant::user(&owner, ParticipantType::Owner)])
     }
 
     #[test]

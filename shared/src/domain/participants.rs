@@ -12,6 +12,11 @@ use super::{
     MessageUser, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId, now,
 };
 
+/// Most guests and self-joined users with a live session in one room: every request on a
+/// room reads all of its rows, so their number is bounded (a join past it is refused until
+/// sessions end, [`crate::model::SESSION_SECONDS`] after their last request).
+pub const MAX_SESSION_ROWS: usize = 200;
+
 fn same_row(a: &Participant, b: &Participant) -> bool {
     a.actor_type == b.actor_type && a.actor_id == b.actor_id
 }
@@ -158,6 +163,26 @@ pub fn may_list(aggregate: &RoomAggregate, me: &Participant) -> Result<(), Domai
     Ok(())
 }
 
+/// spec §7.6: end the caller's session; nothing to do for a caller without a row.
+pub async fn leave_session(
+    store: &Store,
+    token: &RoomToken,
+    caller: &Caller,
+    first: Option<RoomAggregate>,
+) -> Result<(), DomainError> {
+    with_retries(store, token, first, |loaded| async move {
+        let Some(me) = loaded.as_ref().and_then(|room| room.participant_of(caller)) else {
+            return Ok(Attempt::Done(()));
+        };
+        Ok(if store.end_session(token, me).await? {
+            Attempt::Done(())
+        } else {
+            Attempt::Again
+        })
+    })
+    .await
+}
+
 /// spec §7.5: start a session. Participants get a new session; anyone else may join a public
 /// room (with its password, if it has one) as a self-joined user or a new guest.
 pub async fn join(
@@ -176,7 +201,7 @@ pub async fn join(
                 last_ping: now,
                 ..row.clone()
             };
-            if !store.start_session(token, &me).await? {
+            if !store.start_session(token, &me, &row.session_id).await? {
                 return Ok(Attempt::Again);
             }
             room.participants.retain(|p| !same_row(p, &me));
@@ -195,8 +220,12 @@ pub async fn join(
         {
             return Err(DomainError::Forbidden);
         }
+        let live_sessions = room.participants.iter().filter(|p| p.is_session_only()).count();
+        if live_sessions >= MAX_SESSION_ROWS {
+            return Err(DomainError::RoomFull);
+        }
         let (me, guest_secret) = newcomer(caller, now);
-        if store.join_room(token, &me).await? != JoinOutcome::Joined {
+        if store.join_room(token, &me, &room.stale).await? != JoinOutcome::Joined {
             return Ok(Attempt::Again);
         }
         room.participants.push(me.clone());
@@ -240,13 +269,13 @@ mod tests {
     }
 
     fn room(room_type: RoomType, members: &[(&str, ParticipantType)]) -> RoomAggregate {
-        RoomAggregate {
-            room: Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, "Room"),
-            participants: members
+        RoomAggregate::new(
+            Room::new(RoomToken::parse("abcdefgh").unwrap(), 1, room_type, "Room"),
+            members
                 .iter()
                 .map(|(id, kind)| Participant::user(&user(id), *kind))
                 .collect(),
-        }
+        )
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::store::{CreateOutcome, Store};
 
+use super::commit::{Attempt, with_retries};
 use super::error::DomainError;
 use super::{
     GroupId, Message, MessageUser, Participant, ParticipantType, ROOM_ID_COUNTER, Room, RoomAggregate, RoomName,
@@ -99,11 +100,12 @@ pub async fn create(store: &Store, caller: &User, creation: Creation) -> Result<
             if invited.id == caller.id {
                 return Err(DomainError::Forbidden);
             }
-            if let Some(token) = existing {
-                return reopen_one_to_one(store, &token, caller, &invited)
-                    .await
-                    .map(Created::Existing);
+            if let Some(token) = existing
+                && let Some(room) = reopen_one_to_one(store, &token, caller, &invited).await?
+            {
+                return Ok(Created::Existing(room));
             }
+            // No room of the pair, or it was deleted since its lock was read: a new one.
             let participants = vec![
                 Participant::user(caller, ParticipantType::Owner),
                 Participant::user(&invited, ParticipantType::Owner),
@@ -186,10 +188,7 @@ async fn insert(
     if let Some(last) = messages.last() {
         room.record(last);
     }
-    let mut aggregate = RoomAggregate {
-        room: room.clone(),
-        participants,
-    };
+    let mut aggregate = RoomAggregate::new(room.clone(), participants);
     for _ in 0..TOKEN_ATTEMPTS {
         match store.create_room(&aggregate, &messages).await? {
             CreateOutcome::Created => return Ok(Created::New(aggregate)),
@@ -198,9 +197,9 @@ async fn insert(
                 aggregate.room = room.clone();
             }
             CreateOutcome::PairExists(token) => {
-                return reopen_one_to_one(store, &token, creator, other_in_pair)
-                    .await
-                    .map(Created::Existing);
+                if let Some(room) = reopen_one_to_one(store, &token, creator, other_in_pair).await? {
+                    return Ok(Created::Existing(room));
+                }
             }
         }
     }
@@ -210,18 +209,32 @@ async fn insert(
 }
 
 /// The existing one-to-one room of a pair, with whoever had left it added back as owner
-/// (spec §6.2 step 2, §7.3).
-async fn reopen_one_to_one(store: &Store, token: &RoomToken, a: &User, b: &User) -> Result<RoomAggregate, DomainError> {
-    let mut room = store
-        .load_room(token)
-        .await?
-        .ok_or_else(|| DomainError::Inconsistent(format!("one-to-one lock points at missing room {token}")))?;
-    for user in [a, b] {
-        if room.user_participant(&user.id).is_none() {
-            let row = Participant::user(user, ParticipantType::Owner);
-            store.add_participant_if_absent(token, &row).await?;
-            room.participants.push(row);
+/// (spec §6.2 step 2, §7.3), under the room's version; `None` when the room is gone (the last
+/// leave deleted it, and its lock with it, since the lock was read).
+async fn reopen_one_to_one(
+    store: &Store,
+    token: &RoomToken,
+    a: &User,
+    b: &User,
+) -> Result<Option<RoomAggregate>, DomainError> {
+    let first = store.load_room(token).await?;
+    with_retries(store, token, first, |loaded| async move {
+        let Some(mut room) = loaded else {
+            return Ok(Attempt::Done(None));
+        };
+        let missing: Vec<Participant> = [a, b]
+            .into_iter()
+            .filter(|user| room.user_participant(&user.id).is_none())
+            .map(|user| Participant::user(user, ParticipantType::Owner))
+            .collect();
+        if !missing.is_empty() {
+            if !store.add_participants(&room, &missing).await? {
+                return Ok(Attempt::Again);
+            }
+            room.room.version += 1;
+            room.participants.extend(missing);
         }
-    }
-    Ok(room)
+        Ok(Attempt::Done(Some(room)))
+    })
+    .await
 }

@@ -107,8 +107,14 @@ pub struct Participant {
     pub last_ping: i64,
 }
 
+/// The `sessionId` of a row without a session.
+pub const NO_SESSION: &str = "0";
+
+/// A session ends this many seconds after the last request that carried it (v4 spec §13.5).
+pub const SESSION_SECONDS: i64 = 100;
+
 fn no_session() -> String {
-    "0".to_string()
+    NO_SESSION.to_string()
 }
 
 impl Participant {
@@ -162,6 +168,28 @@ impl Participant {
         }
     }
 
+    /// Whether the row exists only for a session: guests and self-joined users (spec §7.6).
+    pub fn is_session_only(&self) -> bool {
+        matches!(
+            self.participant_type,
+            ParticipantType::Guest | ParticipantType::UserSelfJoined
+        )
+    }
+
+    /// Whether the row's session ended: no request carried it for [`SESSION_SECONDS`].
+    pub fn session_ended(&self, now: i64) -> bool {
+        self.session_id != NO_SESSION && self.last_ping < now - SESSION_SECONDS
+    }
+
+    /// The row with no session and not in a call.
+    pub fn without_session(self) -> Self {
+        Self {
+            session_id: no_session(),
+            in_call: 0,
+            ..self
+        }
+    }
+
     /// Whether this row belongs to the given user.
     pub fn is_user(&self, user: &UserId) -> bool {
         self.actor_type == ActorType::Users && self.actor_id == user.as_str()
@@ -210,10 +238,48 @@ impl Message {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomAggregate {
     pub room: Room,
+    /// The rows that count: everyone who is a participant now.
     pub participants: Vec<Participant>,
+    /// Stored rows that grant nothing and are removed by the room's next change: guests and
+    /// self-joined users whose session ended, or who are left in a room that is not public.
+    pub stale: Vec<Participant>,
 }
 
 impl RoomAggregate {
+    /// A room whose rows all count (a new room).
+    pub fn new(room: Room, participants: Vec<Participant>) -> Self {
+        Self {
+            room,
+            participants,
+            stale: Vec::new(),
+        }
+    }
+
+    /// A room with its rows as stored, sorted at unix time `now` (v4 spec §13.5): a guest or
+    /// self-joined user whose session ended, or who is in a room that is not public, is no
+    /// participant; anyone else whose session ended is a participant without a session.
+    pub fn from_rows(room: Room, rows: Vec<Participant>, now: i64) -> Self {
+        let public = room.room_type == RoomType::Public;
+        let (stale, participants): (Vec<Participant>, Vec<Participant>) = rows
+            .into_iter()
+            .partition(|row| row.is_session_only() && (row.session_ended(now) || !public));
+        let participants = participants
+            .into_iter()
+            .map(|row| {
+                if row.session_ended(now) {
+                    row.without_session()
+                } else {
+                    row
+                }
+            })
+            .collect();
+        Self {
+            room,
+            participants,
+            stale,
+        }
+    }
+
     /// Users with a real membership (types 1–3 and guest moderators), who keep a room alive
     /// (spec §7.3).
     pub fn members(&self) -> impl Iterator<Item = &Participant> {

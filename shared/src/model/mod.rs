@@ -10,7 +10,7 @@ pub mod messages;
 mod room_name;
 pub mod secrets;
 
-pub use entities::{Message, MessageUser, Participant, Room, RoomAggregate, User};
+pub use entities::{Message, MessageUser, NO_SESSION, Participant, Room, RoomAggregate, SESSION_SECONDS, User};
 pub use ids::{GroupId, RoomToken, UserId};
 pub use kinds::{ActorType, NotificationLevel, ParticipantType, RoomType};
 pub use messages::{Content, SystemEvent};
@@ -18,3 +18,10 @@ pub use room_name::{InvalidRoomName, RoomName};
 
 /// Counter that numbers rooms (`id` of the room object).
 pub const ROOM_ID_COUNTER: &str = "rooms";
+
+/// Current unix time in seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

@@ -32,6 +32,10 @@ pub enum ApiError {
     /// A parameter is missing, ill-typed or not acceptable; the text says which.
     #[error("{0}")]
     BadRequest(String),
+    /// The caller must wait before trying again: too many failed attempts, or a full room. The
+    /// response carries `Retry-After` with the seconds to wait.
+    #[error("{message}")]
+    TooManyRequests { retry_after: u32, message: &'static str },
     /// The store is throttling or unavailable; the client may retry.
     #[error("Service temporarily unavailable")]
     Unavailable,
@@ -55,6 +59,7 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

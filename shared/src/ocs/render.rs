@@ -76,7 +76,14 @@ pub fn render_error(error: &ApiError, format: Format, envelope: Envelope) -> Res
                 Envelope::V1 => StatusCode::OK,
             };
             let message = error.to_string();
-            envelope_response(http_status, error.ocs_status(), &message, json!([]), format, envelope)
+            let mut response =
+                envelope_response(http_status, error.ocs_status(), &message, json!([]), format, envelope);
+            if let ApiError::TooManyRequests { retry_after, .. } = error {
+                response
+                    .headers_mut()
+                    .insert(http::header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            response
         }
     }
 }

@@ -3,7 +3,9 @@
 //! and a change never lands without its system message, or the reverse.
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, DeleteRequest, Put, TransactWriteItem, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, DeleteRequest, Put, TransactWriteItem, Update, WriteRequest,
+};
 
 use super::items::{key, string_attr, to_item};
 use super::keys::{
@@ -20,8 +22,8 @@ const VERSION_CONDITION: &str = "version = :expected";
 
 /// A decided change to a room.
 pub struct RoomEdit<'a> {
-    /// The version the change was decided on.
-    pub expected_version: i64,
+    /// The room as the change was decided on: its version, and which rows existed.
+    pub previous: &'a RoomAggregate,
     /// The room's new state (with its version bumped).
     pub room: &'a Room,
     pub message: Option<&'a Message>,
@@ -40,26 +42,43 @@ fn delete(table: &str, pk: String, sk: String) -> Result<TransactWriteItem, Stor
         .build())
 }
 
-/// Whether a transaction failed only because the room's version condition (its first item)
-/// did not hold; any other failure is an error.
-fn version_conflict(
+/// Whether a transaction failed because one of its conditions did not hold (the room or a row
+/// changed since it was read); any other failure is an error.
+fn changed_meanwhile(
     error: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, impl std::fmt::Debug>,
 ) -> Result<bool, StoreError> {
-    match cancellation_codes(&error).as_deref() {
-        Some([ITEM_CONDITION_FAILED, ..]) => Ok(true),
+    match cancellation_codes(&error) {
+        Some(codes) if codes.contains(&ITEM_CONDITION_FAILED) => Ok(true),
         _ => Err(error.into()),
     }
 }
 
+/// The condition of writing `row`: a changed row must still exist (a session that ended
+/// meanwhile is not brought back), a new one must not exist yet, and a stale row (an ended
+/// session) is overwritten.
+fn upsert_condition(previous: &RoomAggregate, row: &Participant) -> Option<&'static str> {
+    let sk = participant_sk(row);
+    let same = |p: &&Participant| participant_sk(p) == sk;
+    if previous.participants.iter().any(|p| same(&p)) {
+        Some("attribute_exists(pk)")
+    } else if previous.stale.iter().any(|p| same(&p)) {
+        None
+    } else {
+        Some("attribute_not_exists(pk)")
+    }
+}
+
 impl Store {
-    /// Commits a room change; `false` when the room changed or vanished since it was read.
+    /// Commits a room change; `false` when the room or one of the rows it writes changed or
+    /// vanished since it was read. Stale rows (ended sessions, guests of a room that is not
+    /// public) go in the same transaction while it has room for them.
     pub async fn commit_edit(&self, edit: RoomEdit<'_>) -> Result<bool, StoreError> {
         let token = &edit.room.token;
         let room = Put::builder()
             .table_name(&self.table)
             .set_item(Some(to_item(edit.room, room_pk(token), ROOM_SK)?))
             .condition_expression(VERSION_CONDITION)
-            .expression_attribute_values(":expected", version_value(edit.expected_version))
+            .expression_attribute_values(":expected", version_value(edit.previous.room.version))
             .build()?;
         let mut items = vec![TransactWriteItem::builder().put(room).build()];
         if let Some(message) = edit.message {
@@ -70,29 +89,89 @@ impl Store {
                 .build()?;
             items.push(TransactWriteItem::builder().put(put).build());
         }
+        let mut written: Vec<String> = Vec::new();
         for participant in edit.upserted {
             let put = Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(participant_item(token, participant)?))
+                .set_condition_expression(upsert_condition(edit.previous, participant).map(str::to_string))
+                .build()?;
+            items.push(TransactWriteItem::builder().put(put).build());
+            written.push(participant_sk(participant));
+        }
+        let mut removed: Vec<String> = edit.removed.iter().map(participant_sk).collect();
+        removed.retain(|sk| !written.contains(sk));
+        let (now, later) = removed.split_at(removed.len().min(MAX_TRANSACTION_ITEMS - items.len()));
+        for sk in now {
+            items.push(delete(&self.table, room_pk(token), sk.clone())?);
+        }
+        for stale in edit.previous.stale.iter().map(participant_sk) {
+            if items.len() == MAX_TRANSACTION_ITEMS {
+                break;
+            }
+            if !written.contains(&stale) && !removed.contains(&stale) {
+                items.push(delete(&self.table, room_pk(token), stale)?);
+            }
+        }
+        if let Err(error) = self.transaction().set_transact_items(Some(items)).send().await {
+            return changed_meanwhile(error).map(|changed| !changed);
+        }
+        // Rows of a kind the room no longer grants anything to (e.g. guests of a now private
+        // room) may follow the commit: they are stale from the moment it lands, so the change
+        // stands even if deleting them fails; the room's next request removes them.
+        let later = later.iter().map(|sk| (room_pk(token), sk.clone())).collect();
+        if let Err(error) = self.delete_keys(later).await {
+            tracing::warn!(%error, %token, "stale rows stay until the room's next request");
+        }
+        Ok(true)
+    }
+
+    /// Adds participant rows to a room in one transaction with a bump of the room's version,
+    /// if the room is still at the version it was read at (so a change decided without these
+    /// rows, such as deleting the room, cannot land after them); `false` when it is not.
+    pub async fn add_participants(&self, aggregate: &RoomAggregate, rows: &[Participant]) -> Result<bool, StoreError> {
+        let token = &aggregate.room.token;
+        let room = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(room_pk(token), ROOM_SK)))
+            .update_expression("ADD version :one")
+            .condition_expression(VERSION_CONDITION)
+            .expression_attribute_values(":expected", version_value(aggregate.room.version))
+            .expression_attribute_values(":one", version_value(1))
+            .build()?;
+        let mut items = vec![TransactWriteItem::builder().update(room).build()];
+        for row in rows {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(participant_item(token, row)?))
+                .set_condition_expression(upsert_condition(aggregate, row).map(str::to_string))
                 .build()?;
             items.push(TransactWriteItem::builder().put(put).build());
         }
-        let removed: Vec<(String, String)> = edit
-            .removed
-            .iter()
-            .map(|p| (room_pk(token), participant_sk(p)))
-            .collect();
-        let (now, later) = removed.split_at(removed.len().min(MAX_TRANSACTION_ITEMS - items.len()));
-        for (pk, sk) in now {
-            items.push(delete(&self.table, pk.clone(), sk.clone())?);
+        if let Err(error) = self.transaction().set_transact_items(Some(items)).send().await {
+            return changed_meanwhile(error).map(|changed| !changed);
         }
-        match self.transaction().set_transact_items(Some(items)).send().await {
-            Ok(_) => {}
-            Err(error) => return version_conflict(error).map(|conflict| !conflict),
+        Ok(true)
+    }
+
+    /// Deletes stale rows of a room (ended sessions, guests of a room that is not public), at
+    /// most one transaction's worth, if the room is still at the version they were read at;
+    /// `false` when it is not (they go with the room's next change instead).
+    pub async fn remove_stale(&self, aggregate: &RoomAggregate) -> Result<bool, StoreError> {
+        let token = &aggregate.room.token;
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(room_pk(token), ROOM_SK)))
+            .condition_expression(VERSION_CONDITION)
+            .expression_attribute_values(":expected", version_value(aggregate.room.version))
+            .build()?;
+        let mut items = vec![TransactWriteItem::builder().condition_check(check).build()];
+        for stale in aggregate.stale.iter().take(MAX_TRANSACTION_ITEMS - 1) {
+            items.push(delete(&self.table, room_pk(token), participant_sk(stale))?);
         }
-        // The room no longer lists these rows' kind (e.g. guests of a now private room), so
-        // deleting the rest after the commit cannot be observed as a half-done change.
-        self.delete_keys(later.to_vec()).await?;
+        if let Err(error) = self.transaction().set_transact_items(Some(items)).send().await {
+            return changed_meanwhile(error).map(|changed| !changed);
+        }
         Ok(true)
     }
 
@@ -102,20 +181,25 @@ impl Store {
     pub async fn delete_room(&self, aggregate: &RoomAggregate) -> Result<bool, StoreError> {
         let room = &aggregate.room;
         let pk = room_pk(&room.token);
-        let mut keys: Vec<(String, String)> = aggregate
-            .participants
-            .iter()
-            .map(|p| (pk.clone(), participant_sk(p)))
-            .collect();
+        let mut keys: Vec<(String, String)> = Vec::new();
+        // The pair lock goes in the first transaction, with the room: a new one-to-one room of
+        // the pair may be created as soon as this one is gone.
+        if let (RoomType::OneToOne, [a, b]) = (room.room_type, room.pair.as_slice()) {
+            keys.push((pair_pk(&a.id, &b.id), PAIR_SK.to_string()));
+        }
+        keys.extend(
+            aggregate
+                .participants
+                .iter()
+                .chain(&aggregate.stale)
+                .map(|p| (pk.clone(), participant_sk(p))),
+        );
         keys.extend(
             self.message_sks(&room.token)
                 .await?
                 .into_iter()
                 .map(|sk| (pk.clone(), sk)),
         );
-        if let (RoomType::OneToOne, [a, b]) = (room.room_type, room.pair.as_slice()) {
-            keys.push((pair_pk(&a.id, &b.id), PAIR_SK.to_string()));
-        }
         let room_delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(key(pk.clone(), ROOM_SK)))
@@ -128,7 +212,7 @@ impl Store {
             items.push(delete(&self.table, pk.clone(), sk.clone())?);
         }
         if let Err(error) = self.transaction().set_transact_items(Some(items)).send().await {
-            return version_conflict(error).map(|conflict| !conflict);
+            return changed_meanwhile(error).map(|changed| !changed);
         }
         self.delete_keys(later.to_vec()).await?;
         Ok(true)

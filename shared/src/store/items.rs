@@ -17,6 +17,11 @@ pub fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
+/// A number attribute value.
+pub fn number(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
 /// The primary key of an item.
 pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])

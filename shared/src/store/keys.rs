@@ -24,6 +24,8 @@ pub const SK: &str = "sk";
 pub const GSI1: &str = "gsi1";
 pub const GSI1_PK: &str = "gsi1pk";
 pub const GSI1_SK: &str = "gsi1sk";
+/// Unix seconds after which DynamoDB's time to live removes the item (rows of sessions).
+pub const EXPIRES_AT: &str = "expiresAt";
 
 /// The `sk` of a room item, and the prefix shared by its participant rows.
 pub const ROOM_SK: &str = "ROOM";

@@ -3,14 +3,16 @@
 use aws_sdk_dynamodb::types::{Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest};
 use futures::{StreamExt, TryStreamExt};
 
-use super::items::{Item, from_item, key, s, string_attr, to_item, with_gsi1};
+use super::items::{Item, from_item, key, number, s, string_attr, to_item, with_gsi1};
 use super::keys::{
-    COUNTER_SK, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk, participant_sk, room_pk,
+    COUNTER_SK, EXPIRES_AT, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk, message_sk, pair_pk, participant_sk, room_pk,
     token_from_gsi1sk, user_pk,
 };
 use super::queries::{ITEM_CONDITION_FAILED, cancellation_codes};
 use super::{Store, StoreError};
-use crate::model::{ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
+use crate::model::{
+    ActorType, Message, Participant, Room, RoomAggregate, RoomToken, RoomType, SESSION_SECONDS, UserId, now,
+};
 
 /// Most items DynamoDB accepts in one transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;
@@ -27,9 +29,13 @@ pub enum CreateOutcome {
     PairExists(RoomToken),
 }
 
-/// A participant row; user rows are indexed under their user for the room list.
+/// A participant row; user rows are indexed under their user for the room list, and rows that
+/// exist only for a session expire with it (DynamoDB's time to live).
 pub(super) fn participant_item(token: &RoomToken, participant: &Participant) -> Result<Item, StoreError> {
-    let item = to_item(participant, room_pk(token), participant_sk(participant))?;
+    let mut item = to_item(participant, room_pk(token), participant_sk(participant))?;
+    if participant.is_session_only() {
+        item.insert(EXPIRES_AT.into(), number(participant.last_ping + SESSION_SECONDS));
+    }
     Ok(match participant.actor_type {
         ActorType::Users => with_gsi1(item, format!("USER#{}", participant.actor_id), room_pk(token)),
         ActorType::Guests => item,
@@ -66,7 +72,7 @@ impl Store {
                 participants.push(from_item::<Participant>(item)?);
             }
         }
-        Ok(room.map(|room| RoomAggregate { room, participants }))
+        Ok(room.map(|room| RoomAggregate::from_rows(room, participants, now())))
     }
 
     /// Several rooms, loaded concurrently; rooms that vanished meanwhile are left out.

@@ -6,7 +6,9 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType,
 };
 
-use super::keys::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
+use aws_sdk_dynamodb::types::TimeToLiveSpecification;
+
+use super::keys::{EXPIRES_AT, GSI1, GSI1_PK, GSI1_SK, PK, SK};
 use super::{Store, StoreError};
 
 /// The key schema of the table and its one index.
@@ -21,6 +23,8 @@ impl TableDefinition {
     pub const INDEX: (&'static str, &'static str, &'static str) = (GSI1, GSI1_PK, GSI1_SK);
     /// The index projects keys only: the room list reads tokens from it, then the rooms.
     pub const INDEX_PROJECTION: &'static str = "KEYS_ONLY";
+    /// The attribute DynamoDB's time to live reads (unix seconds): rows of ended sessions go.
+    pub const TIME_TO_LIVE: &'static str = EXPIRES_AT;
 }
 
 fn key_schema(hash: &str, range: &str) -> Result<Vec<KeySchemaElement>, StoreError> {
@@ -37,8 +41,40 @@ fn key_schema(hash: &str, range: &str) -> Result<Vec<KeySchemaElement>, StoreErr
 }
 
 impl Store {
-    /// Creates the table if it does not exist; `true` when it was created now.
+    /// Creates the table if it does not exist, with time to live on [`EXPIRES_AT`]; `true`
+    /// when it was created now.
     pub async fn create_table(&self) -> Result<bool, StoreError> {
+        let created = self.create_table_only().await?;
+        if created {
+            let specification = TimeToLiveSpecification::builder()
+                .attribute_name(EXPIRES_AT)
+                .enabled(true)
+                .build()?;
+            self.client
+                .update_time_to_live()
+                .table_name(&self.table)
+                .time_to_live_specification(specification)
+                .send()
+                .await?;
+        }
+        Ok(created)
+    }
+
+    /// The name of the attribute the table's time to live reads, if it is enabled.
+    pub async fn time_to_live_attribute(&self) -> Result<Option<String>, StoreError> {
+        let output = self
+            .client
+            .describe_time_to_live()
+            .table_name(&self.table)
+            .send()
+            .await?;
+        Ok(output
+            .time_to_live_description()
+            .filter(|d| d.time_to_live_status().is_some_and(|s| s.as_str() == "ENABLED"))
+            .and_then(|d| d.attribute_name().map(str::to_string)))
+    }
+
+    async fn create_table_only(&self) -> Result<bool, StoreError> {
         let mut request = self
             .client
             .create_table()

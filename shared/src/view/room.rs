@@ -277,10 +277,10 @@ mod tests {
     #[test]
     fn fields_come_in_the_spec_order_for_both_views() {
         let alice = user("alice", "Alice");
-        let aggregate = RoomAggregate {
-            room: room(RoomType::Public, "Team", vec![]),
-            participants: vec![Participant::user(&alice, ParticipantType::Owner)],
-        };
+        let aggregate = RoomAggregate::new(
+            room(RoomType::Public, "Team", vec![]),
+            vec![Participant::user(&alice, ParticipantType::Owner)],
+        );
         assert_eq!(
             keys(&room_object(&aggregate, Some(&aggregate.participants[0]), 0)),
             FIELDS
@@ -292,13 +292,13 @@ mod tests {
     fn one_to_one_is_named_after_the_other_user() {
         let alice = user("alice", "Alice A");
         let bob = user("bob", "Bob B");
-        let aggregate = RoomAggregate {
-            room: room(RoomType::OneToOne, "", vec![alice.clone(), bob.clone()]),
-            participants: vec![
+        let aggregate = RoomAggregate::new(
+            room(RoomType::OneToOne, "", vec![alice.clone(), bob.clone()]),
+            vec![
                 Participant::user(&alice, ParticipantType::Owner),
                 Participant::user(&bob, ParticipantType::Owner),
             ],
-        };
+        );
         let seen_by_alice = room_object(&aggregate, Some(&aggregate.participants[0]), 0);
         assert_eq!(seen_by_alice["name"], "bob");
         assert_eq!(seen_by_alice["displayName"], "Bob B");
@@ -318,10 +318,7 @@ mod tests {
         let mut group = room(RoomType::Group, "Team", vec![]);
         group.last_message = Some(SystemEvent::ConversationCreated.by_user(&alice, 1, 50));
         group.last_activity = 50;
-        let aggregate = RoomAggregate {
-            room: group,
-            participants: vec![Participant::user(&alice, ParticipantType::Owner)],
-        };
+        let aggregate = RoomAggregate::new(group, vec![Participant::user(&alice, ParticipantType::Owner)]);
         let object = room_object(&aggregate, Some(&aggregate.participants[0]), 0);
         assert_eq!(object["displayName"], "Team");
         assert_eq!(object["notificationLevel"], 2);
@@ -334,10 +331,10 @@ mod tests {
     #[test]
     fn outsiders_see_no_name_and_no_participants() {
         let alice = user("alice", "Alice");
-        let aggregate = RoomAggregate {
-            room: room(RoomType::Public, "Secret plans", vec![]),
-            participants: vec![Participant::user(&alice, ParticipantType::Owner)],
-        };
+        let aggregate = RoomAggregate::new(
+            room(RoomType::Public, "Secret plans", vec![]),
+            vec![Participant::user(&alice, ParticipantType::Owner)],
+        );
         let object = room_object(&aggregate, None, 0);
         assert_eq!(object["name"], "");
         assert_eq!(object["displayName"], "");

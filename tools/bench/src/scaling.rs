@@ -52,7 +52,7 @@ async fn store_room(env: &TestEnv, token: String, members: Vec<User>) {
         })
         .collect();
     env.store()
-        .import_room(&RoomAggregate { room, participants }, &[created])
+        .import_room(&RoomAggregate::new(room, participants), &[created])
         .await
         .expect("benchmark room stored");
 }

@@ -68,6 +68,12 @@ fn the_template_declares_the_table_the_store_creates() {
         indexes[0]["Projection"]["ProjectionType"].as_str(),
         Some(TableDefinition::INDEX_PROJECTION)
     );
+    let ttl = &table["TimeToLiveSpecification"];
+    assert_eq!(
+        (ttl["AttributeName"].as_str(), ttl["Enabled"].as_bool()),
+        (Some(TableDefinition::TIME_TO_LIVE), Some(true))
+    );
+    assert_eq!(table["DeletionProtectionEnabled"].as_bool(), Some(true));
 }
 
 /// (method, full path, binary) of every route the functions declare.
