@@ -51,6 +51,7 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
     seed_fixture_world(&env).await;
     env.assert_invariants().await;
     let store = env.store();
+    env.add_user("zed", "ZED").await;
     let (alice, zed) = (user("alice"), user("zed"));
 
     // A participant row and a message whose room item is gone.
@@ -135,6 +136,23 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
         .await
         .unwrap();
 
+    // A row and an app password of an account that does not exist.
+    store
+        .add_participant_if_absent(
+            &token("fixtgroup"),
+            &Participant::user(&user("ghost"), ParticipantType::User),
+        )
+        .await
+        .unwrap();
+    env.raw
+        .put_item()
+        .table_name(store.table())
+        .item(PK, AttributeValue::S("USER#ghost".into()))
+        .item(SK, AttributeValue::S("APPPW#0123".into()))
+        .send()
+        .await
+        .unwrap();
+
     let violations: Vec<String> = store
         .check_invariants()
         .await
@@ -158,6 +176,8 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
         ("fixtdirect", "participant rows without the room"),
         ("fixtdirect", "messages of a deleted room"),
         ("fixtgroup", "duplicate message ids"),
+        ("fixtgroup", "row of user ghost, who does not exist"),
+        ("ghost", "app password of user ghost, who does not exist"),
     ];
     for (room, text) in expected {
         assert!(

@@ -24,6 +24,8 @@ pub struct Edit {
     pub upserted: Vec<Participant>,
     pub removed: Vec<Participant>,
     pub deletes_room: bool,
+    /// Whether the one-to-one pair's lock goes (an account of the pair was deleted).
+    pub releases_pair: bool,
 }
 
 impl Edit {
@@ -35,6 +37,7 @@ impl Edit {
             upserted: Vec::new(),
             removed: Vec::new(),
             deletes_room: false,
+            releases_pair: false,
         }
     }
 
@@ -136,6 +139,7 @@ async fn commit(store: &Store, aggregate: &RoomAggregate, me: &Participant, edit
         message: message.as_ref(),
         upserted: &edit.upserted,
         removed: &edit.removed,
+        releases_pair: edit.releases_pair,
     };
     Ok(store.commit_edit(edit).await?)
 }

@@ -4,6 +4,7 @@
 //! (re-exported here), storage is [`crate::store`]'s job, rendering [`crate::view`]'s.
 
 pub mod access;
+pub mod accounts;
 pub mod commit;
 mod error;
 pub mod moderation;

@@ -48,6 +48,10 @@ pub struct Room {
     /// One-to-one rooms: both users, kept so the room can still be named if one leaves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pair: Vec<User>,
+    /// One-to-one rooms: ids of the pair whose account was deleted. The pair's lock is gone
+    /// with the first of them, so a new account of the same id gets a new room.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_users: Vec<UserId>,
 }
 
 impl Room {
@@ -69,6 +73,7 @@ impl Room {
             last_message_id: 0,
             version: 1,
             pair: Vec::new(),
+            deleted_users: Vec::new(),
         }
     }
 

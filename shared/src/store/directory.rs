@@ -1,6 +1,7 @@
 //! Users, groups and app passwords: the directory the admin tool writes and requests read
 //! (authentication, invitations).
 
+use aws_sdk_dynamodb::types::ReturnValue;
 use serde::{Deserialize, Serialize};
 
 use super::items::{from_item, key, string_attr, to_item, with_gsi1};
@@ -78,13 +79,32 @@ impl Store {
         }
     }
 
-    /// Removes a user account with its app passwords and group memberships. Their participant
-    /// rows stay as they are: removing them from their rooms (spec §8.2 "Deleted user") is not
-    /// done yet.
-    pub async fn remove_user(&self, user: &UserId) -> Result<(), DirectoryError> {
-        if self.get_user(user).await?.is_none() {
-            return Err(DirectoryError::UnknownUser(user.clone()));
-        }
+    /// Removes a user account with its app passwords and group memberships; the account's
+    /// display name. The account item goes first, so from then on no app password or
+    /// membership can be added for it (both require the account), and those added before are
+    /// found and removed after. Removing the user from their rooms is
+    /// [`crate::domain::accounts::remove_user`]'s job.
+    pub async fn remove_account(&self, user: &UserId) -> Result<User, DirectoryError> {
+        let removed = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(user_pk(user), USER_SK)))
+            .condition_expression("attribute_exists(pk)")
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await;
+        let account = match removed {
+            Ok(output) => from_item::<User>(output.attributes.unwrap_or_default())?,
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                return Err(DirectoryError::UnknownUser(user.clone()));
+            }
+            Err(error) => return Err(StoreError::from(error).into()),
+        };
         for item in self
             .query_partition(user_pk(user), APP_PASSWORD_PREFIX, Some("sk"))
             .await?
@@ -98,8 +118,7 @@ impl Store {
                 self.delete_key(group.to_string(), member_sk(user)).await?;
             }
         }
-        self.delete_key(user_pk(user), USER_SK.to_string()).await?;
-        Ok(())
+        Ok(account)
     }
 
     /// Creates a group.
@@ -126,7 +145,9 @@ impl Store {
             user_pk(user),
             group_pk(group),
         );
-        if self.put_if_exists(key(group_pk(group), GROUP_SK), member).await? {
+        // The account must still exist when the membership lands (its removal may be running).
+        let required = [key(group_pk(group), GROUP_SK), key(user_pk(user), USER_SK)];
+        if self.put_if_all_exist(&required, member).await? {
             Ok(())
         } else {
             Err(DirectoryError::UnknownGroup(group.clone()))

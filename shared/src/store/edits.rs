@@ -30,6 +30,8 @@ pub struct RoomEdit<'a> {
     /// Participant rows written as given (new participants, changed types).
     pub upserted: &'a [Participant],
     pub removed: &'a [Participant],
+    /// Deletes the one-to-one pair's lock.
+    pub releases_pair: bool,
 }
 
 fn version_value(version: i64) -> AttributeValue {
@@ -88,6 +90,9 @@ impl Store {
                 .condition_expression("attribute_not_exists(pk)")
                 .build()?;
             items.push(TransactWriteItem::builder().put(put).build());
+        }
+        if let (true, [a, b]) = (edit.releases_pair, edit.room.pair.as_slice()) {
+            items.push(delete(&self.table, pair_pk(&a.id, &b.id), PAIR_SK.to_string())?);
         }
         let mut written: Vec<String> = Vec::new();
         for participant in edit.upserted {
@@ -225,6 +230,50 @@ impl Store {
             .iter()
             .filter_map(|item| string_attr(item, "sk").map(str::to_string))
             .collect())
+    }
+
+    /// Sets the name on every message `user` posted in a room (a deleted account's), and on
+    /// the room's newest message if it is theirs (with a version bump, so that a change
+    /// decided on the old name reads the room again).
+    pub async fn rename_message_actor(&self, token: &RoomToken, user: &UserId, name: &str) -> Result<(), StoreError> {
+        let items = self.query_partition(room_pk(token), MESSAGE_PREFIX, None).await?;
+        let by_user = |item: &super::items::Item| {
+            string_attr(item, "actorType") == Some("users") && string_attr(item, "actorId") == Some(user.as_str())
+        };
+        for sk in items
+            .iter()
+            .filter(|item| by_user(item))
+            .filter_map(|item| string_attr(item, "sk"))
+        {
+            succeeded(
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key(room_pk(token), sk)))
+                    .update_expression("SET actorDisplayName = :name")
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_values(":name", AttributeValue::S(name.to_string()))
+                    .send()
+                    .await,
+                CONDITION_FAILED,
+            )?;
+        }
+        succeeded(
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key(room_pk(token), ROOM_SK)))
+                .update_expression("SET lastMessage.actorDisplayName = :name ADD version :one")
+                .condition_expression("lastMessage.actorType = :users AND lastMessage.actorId = :user")
+                .expression_attribute_values(":name", AttributeValue::S(name.to_string()))
+                .expression_attribute_values(":one", version_value(1))
+                .expression_attribute_values(":users", AttributeValue::S("users".into()))
+                .expression_attribute_values(":user", AttributeValue::S(user.to_string()))
+                .send()
+                .await,
+            CONDITION_FAILED,
+        )?;
+        Ok(())
     }
 
     /// Every message of a room, oldest first.

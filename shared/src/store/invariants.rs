@@ -4,10 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::items::{Item, from_item, string_attr};
-use super::keys::{COUNTER_SK, MESSAGE_PREFIX, PAIR_SK, ROOM_PREFIX, ROOM_SK, counter_pk};
+use super::keys::{
+    APP_PASSWORD_PREFIX, COUNTER_SK, MESSAGE_PREFIX, PAIR_SK, ROOM_PREFIX, ROOM_SK, USER_PREFIX, USER_SK, counter_pk,
+};
 use super::{Store, StoreError};
 use crate::model::ROOM_ID_COUNTER;
-use crate::model::{Message, Participant, ParticipantType, Room, RoomType};
+use crate::model::{ActorType, Message, Participant, ParticipantType, Room, RoomType};
 
 /// One broken invariant, described for a person.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,6 +48,8 @@ impl Store {
         let mut rooms: BTreeMap<String, Partition> = BTreeMap::new();
         let mut pairs = Vec::new();
         let mut room_counter = 0;
+        let mut users = BTreeSet::new();
+        let mut app_passwords = Vec::new();
         for item in self.scan_items().await? {
             let (Some(pk), Some(sk)) = (string_attr(&item, "pk"), string_attr(&item, "sk")) else {
                 continue;
@@ -60,6 +64,10 @@ impl Store {
                 } else {
                     partition.participants.push(from_item(item)?);
                 }
+            } else if let (Some(user), true) = (pk.strip_prefix(USER_PREFIX), sk == USER_SK) {
+                users.insert(user.to_string());
+            } else if let (Some(user), true) = (pk.strip_prefix(USER_PREFIX), sk.starts_with(APP_PASSWORD_PREFIX)) {
+                app_passwords.push(user.to_string());
             } else if sk == PAIR_SK {
                 pairs.push((pk, string_attr(&item, "token").unwrap_or_default().to_string()));
             } else if pk == counter_pk(ROOM_ID_COUNTER) && sk == COUNTER_SK {
@@ -72,6 +80,23 @@ impl Store {
         }
         let mut violations = Vec::new();
         let mut flag = |text: String| violations.push(Violation(text));
+        for user in app_passwords.iter().filter(|u| !users.contains(*u)) {
+            flag(format!("app password of user {user}, who does not exist"));
+        }
+        for (token, partition) in &rooms {
+            for row in partition
+                .participants
+                .iter()
+                .filter(|p| p.actor_type == ActorType::Users)
+            {
+                if !users.contains(&row.actor_id) {
+                    flag(format!(
+                        "room {token}: row of user {}, who does not exist",
+                        row.actor_id
+                    ));
+                }
+            }
+        }
         let mut pair_rooms: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
         for (token, partition) in &rooms {
             let Some(room) = &partition.room else {
@@ -96,7 +121,7 @@ impl Store {
                     room.id
                 ));
             }
-            if room.room_type == RoomType::OneToOne {
+            if room.room_type == RoomType::OneToOne && room.deleted_users.is_empty() {
                 let mut users: Vec<String> = room.pair.iter().map(|u| u.id.to_string()).collect();
                 users.sort();
                 pair_rooms.entry(users).or_default().push(token.clone());

@@ -36,6 +36,7 @@ pub const COUNTER_SK: &str = "COUNTER";
 pub const MEMBER_PREFIX: &str = "MEMBER#";
 pub const APP_PASSWORD_PREFIX: &str = "APPPW#";
 pub const ROOM_PREFIX: &str = "ROOM#";
+pub const USER_PREFIX: &str = "USER#";
 pub const MESSAGE_PREFIX: &str = "MSG#";
 pub const GROUP_PREFIX: &str = "GROUP#";
 
@@ -63,7 +64,7 @@ pub fn message_sk(id: i64) -> String {
 }
 
 pub fn user_pk(user: &UserId) -> String {
-    format!("USER#{user}")
+    format!("{USER_PREFIX}{user}")
 }
 
 pub fn app_password_sk(hash: &str) -> String {

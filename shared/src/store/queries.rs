@@ -164,15 +164,24 @@ impl Store {
     /// Writes `item` in a transaction that requires the item with key `required` to exist;
     /// `false` if it does not.
     pub(super) async fn put_if_exists(&self, required: Item, item: Item) -> Result<bool, StoreError> {
-        let check = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(required))
-            .condition_expression("attribute_exists(pk)")
-            .build()?;
+        self.put_if_all_exist(&[required], item).await
+    }
+
+    /// Writes `item` in a transaction that requires the items with these keys to exist;
+    /// `false` if one does not.
+    pub(super) async fn put_if_all_exist(&self, required: &[Item], item: Item) -> Result<bool, StoreError> {
+        let mut request = self.transaction();
+        for required in required {
+            let check = ConditionCheck::builder()
+                .table_name(&self.table)
+                .set_key(Some(required.clone()))
+                .condition_expression("attribute_exists(pk)")
+                .build()?;
+            request = request.transact_items(TransactWriteItem::builder().condition_check(check).build());
+        }
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build()?;
         succeeded(
-            self.transaction()
-                .transact_items(TransactWriteItem::builder().condition_check(check).build())
+            request
                 .transact_items(TransactWriteItem::builder().put(put).build())
                 .send()
                 .await,

@@ -1,6 +1,8 @@
 //! The room object (spec §8): one struct, its fields in the spec's order, computed for one
 //! viewer; the outsider view (spec §8.3) is the same struct with the outsider's values.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -23,7 +25,7 @@ pub struct RoomObject<'a> {
     #[serde(rename = "type")]
     room_type: i64,
     name: &'a str,
-    display_name: &'a str,
+    display_name: Cow<'a, str>,
     object_type: &'static str,
     object_id: &'static str,
     participant_type: i64,
@@ -131,7 +133,7 @@ impl<'a> RoomObject<'a> {
             token: room.token.as_str(),
             room_type: room.room_type.code(),
             name: "",
-            display_name: "",
+            display_name: Cow::Borrowed(""),
             object_type: "",
             object_id: "",
             participant_type: ParticipantType::Guest.code(),
@@ -160,16 +162,20 @@ impl<'a> RoomObject<'a> {
     }
 }
 
-/// `name` and `displayName` (spec §8.2).
-fn names<'a>(aggregate: &'a RoomAggregate, me: &Participant) -> (&'a str, &'a str) {
+/// `name` and `displayName` (spec §8.2): a one-to-one room is named after the other user, as
+/// `Deleted user (<id>)` once their account is gone.
+fn names<'a>(aggregate: &'a RoomAggregate, me: &Participant) -> (&'a str, Cow<'a, str>) {
     let room = &aggregate.room;
     match room.room_type {
         RoomType::OneToOne => match room.pair.iter().find(|user| user.id.as_str() != me.actor_id) {
-            Some(other) => (other.id.as_str(), &other.display_name),
-            None => ("", ""),
+            Some(other) if room.deleted_users.contains(&other.id) => {
+                (other.id.as_str(), Cow::Owned(format!("Deleted user ({})", other.id)))
+            }
+            Some(other) => (other.id.as_str(), Cow::Borrowed(&other.display_name)),
+            None => ("", Cow::Borrowed("")),
         },
-        RoomType::Group if me.participant_type.is_guest() => (&room.name, "Private conversation"),
-        _ => (&room.name, &room.name),
+        RoomType::Group if me.participant_type.is_guest() => (&room.name, Cow::Borrowed("Private conversation")),
+        _ => (&room.name, Cow::Borrowed(&room.name)),
     }
 }
 

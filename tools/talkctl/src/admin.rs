@@ -1,5 +1,6 @@
 //! The admin commands: table, users, groups and app passwords, over the store.
 
+use talk::domain::accounts::{self, RemoveUserError};
 use talk::domain::now;
 use talk::domain::secrets::new_app_password;
 use talk::domain::{GroupId, User, UserId};
@@ -12,6 +13,8 @@ pub enum AdminError {
     InvalidId(String),
     #[error(transparent)]
     Directory(#[from] DirectoryError),
+    #[error(transparent)]
+    RemoveUser(#[from] RemoveUserError),
 }
 
 impl From<talk::store::StoreError> for AdminError {
@@ -44,9 +47,9 @@ pub async fn add_user(store: &Store, uid: &str, display_name: Option<&str>) -> R
     Ok(user)
 }
 
-/// Removes a user with their app passwords and group memberships.
+/// Removes a user with their app passwords and group memberships, and from every room.
 pub async fn remove_user(store: &Store, uid: &str) -> Result<(), AdminError> {
-    Ok(store.remove_user(&user_id(uid)?).await?)
+    Ok(accounts::remove_user(store, &user_id(uid)?).await?)
 }
 
 /// Creates a group.
