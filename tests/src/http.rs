@@ -73,6 +73,17 @@ impl Client {
         }
     }
 
+    /// The same server, reached from another loopback address (another client, as API
+    /// Gateway's `sourceIp` tells them apart).
+    pub fn from_address(&self, ip: std::net::IpAddr) -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_local_address(Some(ip));
+        Self {
+            base: self.base.clone(),
+            http: HyperClient::builder(TokioExecutor::new()).build(connector),
+        }
+    }
+
     /// A request to `path` (absolute, e.g. `BASE` + "/room").
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {
         Call {

@@ -54,6 +54,10 @@ const CASES: &[(&str, u16, Check)] = &[
         statuscode(404)(body)
     }),
     ("participants/remove-participant.json", 200, done),
+    ("participants/remove-guest.json", 200, done),
+    ("participants/remove-guest-unknown-session.json", 404, |body| {
+        statuscode(404)(body)
+    }),
     (
         "participants/remove-participant-self-last-moderator.json",
         400,

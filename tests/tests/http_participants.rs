@@ -795,3 +795,80 @@ async fn participant_endpoints_stay_within_the_round_trip_budget() {
     }
     assert_eq!(measured.len(), 10);
 }
+
+/// Talk 8's `DELETE /participants/guests`: moderators remove one guest by session id; others
+/// are refused, and an unknown session is 404.
+#[tokio::test]
+async fn moderators_remove_a_guest_by_session_id() {
+    let w = world().await;
+    let token = w.room_with_bob("3").await;
+    let guest = w.guest_joins(&token, None).await;
+    let other = w.guest_joins(&token, None).await;
+    let session = w.get(&guest, &token).await.data()["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/room/{token}/participants/guests");
+    let by_plain_user = w
+        .call(&As::User("bob"), Method::DELETE, &path, &[("participant", &session)])
+        .await;
+    assert_eq!(by_plain_user.status, StatusCode::FORBIDDEN);
+    let unknown = w
+        .call(&As::User("alice"), Method::DELETE, &path, &[("participant", "nobody")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let missing = w.call(&As::User("alice"), Method::DELETE, &path, &[]).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    let removed = w
+        .call(&As::User("alice"), Method::DELETE, &path, &[("participant", &session)])
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    let list = w
+        .call(&guest, Method::GET, &format!("/room/{token}/participants"), &[])
+        .await;
+    assert_eq!(
+        list.status,
+        StatusCode::NOT_FOUND,
+        "the removed guest is no participant"
+    );
+    let seen = w.call(&other, Method::GET, &format!("/room/{token}"), &[]).await;
+    assert_eq!(seen.data()["participantType"], 4, "the other guest stays");
+    assert_eq!(
+        w.call(&As::User("alice"), Method::GET, &format!("/room/{token}"), &[])
+            .await
+            .data()["numGuests"],
+        1
+    );
+    w.env.assert_invariants().await;
+}
+
+/// A guest who joined before the room's current password enters it again to rejoin.
+#[tokio::test]
+async fn a_guest_rejoins_with_the_new_password_only() {
+    let w = world().await;
+    let token = w.room_with_bob("3").await;
+    let guest = w.guest_joins(&token, None).await;
+    let set = w
+        .call(
+            &As::User("alice"),
+            Method::PUT,
+            &format!("/room/{token}/password"),
+            &[("password", "new-secret")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK);
+    assert_eq!(w.join(&guest, &token, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.join(&guest, &token, Some("wrong")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let rejoined = w.join(&guest, &token, Some("new-secret")).await;
+    assert_eq!(rejoined.status, StatusCode::OK, "{}", rejoined.body);
+    assert_eq!(
+        w.join(&guest, &token, None).await.status,
+        StatusCode::OK,
+        "once given, it is not asked again"
+    );
+    let bob = w.join(&As::User("bob"), &token, None).await;
+    assert_eq!(bob.status, StatusCode::OK, "invited users are not asked for it");
+}

@@ -4,7 +4,7 @@ use lambda_http::http::header::SET_COOKIE;
 use talk::app::Callers;
 use talk::domain::access::{self, Need};
 use talk::domain::commit::change_room;
-use talk::domain::participants::{self, Target};
+use talk::domain::participants::{self, PasswordAttempt, Target};
 use talk::domain::{RoomToken, UserId, now};
 use talk::request::ParamError;
 use talk::routing::ApiVersion::V1;
@@ -20,6 +20,7 @@ talk::function! {
         Route::spreed(Post, &[V1], "/room/{token}/participants", on!(room add)),
         Route::spreed(Delete, &[V1], "/room/{token}/participants", on!(room remove)),
         Route::spreed(Delete, &[V1], "/room/{token}/participants/self", on!(room leave)),
+        Route::spreed(Delete, &[V1], "/room/{token}/participants/guests", on!(room remove_guest)),
         Route::spreed(Post, &[V1], "/room/{token}/participants/active", on!(room join)),
         Route::spreed(Delete, &[V1], "/room/{token}/participants/active", on!(room leave_session)),
         Route::spreed(Post, &[V1], "/room/{token}/moderators", on!(room promote)),
@@ -76,6 +77,21 @@ async fn remove(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Resul
     .await
 }
 
+/// Talk 8's `DELETE /participants/guests`: remove a guest by their session id (moderators;
+/// guest moderators may call).
+async fn remove_guest(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    let session = request.params().and_then(|p| p.required_string("participant"));
+    app.change_room(
+        request,
+        token,
+        Callers::GuestsToo,
+        Need::Moderator,
+        session,
+        |room, _, session| participants::remove_guest(room, session),
+    )
+    .await
+}
+
 /// spec §7.3: leave the conversation (users).
 async fn leave(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
     app.change_room(
@@ -125,11 +141,21 @@ fn target(params: &talk::request::Params) -> Result<Target, ParamError> {
     }
 }
 
-/// spec §7.5: join; a new guest gets their session cookie.
+/// spec §7.5: join; a new guest gets their session cookie. The client's failed password
+/// attempts (by the address API Gateway saw) are read with the room.
 async fn join(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
-    let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
+    let client = request.source_ip.as_deref().unwrap_or("unknown");
+    let (caller_and_room, failures) = tokio::join!(
+        app.room_and_caller(request, token, Callers::GuestsToo),
+        app.store.password_failures(token, client, now())
+    );
+    let (caller, room) = caller_and_room?;
+    let attempt = PasswordAttempt {
+        client,
+        failures: failures?,
+    };
     let password = request.params()?.string("password")?.unwrap_or_default();
-    let joined = participants::join(&app.store, token, &caller, room, &password).await?;
+    let joined = participants::join(&app.store, token, &caller, room, &password, attempt).await?;
     let reply = Reply::ok(room_object(&joined.room, Some(&joined.me), now()));
     Ok(match joined.guest_secret {
         Some(secret) => reply.with_header(SET_COOKIE, app.guest_cookie(token, &secret)),

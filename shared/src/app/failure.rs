@@ -51,6 +51,10 @@ impl Failure {
             DomainError::Forbidden => ApiError::Forbidden,
             DomainError::LobbyActive => ApiError::LobbyActive,
             DomainError::Invalid(message) => ApiError::BadRequest(message),
+            DomainError::Throttled { retry_after } => ApiError::TooManyRequests {
+                retry_after: u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX),
+                message: "Too many wrong passwords; try again later",
+            },
             DomainError::RoomFull => ApiError::TooManyRequests {
                 retry_after: SESSION_SECONDS as u32,
                 message: "The conversation has too many guests right now; try again later",

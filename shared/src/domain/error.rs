@@ -19,6 +19,9 @@ pub enum DomainError {
     /// The room has as many live guest and self-joined sessions as it may have.
     #[error("the conversation has too many guests right now")]
     RoomFull,
+    /// Too many wrong passwords from this client: try again in `retry_after` seconds.
+    #[error("too many wrong passwords; retry after {retry_after} s")]
+    Throttled { retry_after: i64 },
     /// The input is not acceptable; the text says why.
     #[error("{0}")]
     Invalid(String),

@@ -109,7 +109,10 @@ pub fn set_password(aggregate: &RoomAggregate, password: &str) -> Result<Option<
     };
     Ok(Some(Edit::change(
         &aggregate.room,
-        |room| room.password_hash = hash,
+        |room| {
+            room.password_hash = hash;
+            room.password_version += 1;
+        },
         event,
     )))
 }

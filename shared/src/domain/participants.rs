@@ -2,14 +2,15 @@
 //! leaving a conversation, promoting and demoting moderators. Changes to the participant list
 //! are [`Edit`]s committed like any room change, with their system message.
 
-use crate::store::{JoinOutcome, Store};
+use crate::store::{JoinOutcome, PASSWORD_WINDOW_SECONDS, Store};
 
 use super::access::Caller;
 use super::commit::{Attempt, Edit, with_retries};
 use super::error::DomainError;
 use super::secrets::{new_guest_secret, new_session_id, room_password_matches, secret_hash};
 use super::{
-    MessageUser, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId, now,
+    MessageUser, NO_SESSION, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User,
+    UserId, now,
 };
 
 /// Most guests and self-joined users with a live session in one room: every request on a
@@ -85,6 +86,19 @@ pub fn remove(aggregate: &RoomAggregate, me: &Participant, target: &str) -> Resu
     }
     let mut edit = Edit::of(&aggregate.room).with_event(SystemEvent::UserRemoved(target.as_message_user()));
     edit.removed.push(target.clone());
+    Ok(Some(edit))
+}
+
+/// spec §7.4 (Talk 8: `DELETE /participants/guests`): a moderator removes a guest, named by
+/// their session id; no system message, as in Talk.
+pub fn remove_guest(aggregate: &RoomAggregate, session: &str) -> Result<Option<Edit>, DomainError> {
+    let guest = aggregate
+        .participants
+        .iter()
+        .find(|p| p.participant_type.is_guest() && p.session_id == session && session != NO_SESSION)
+        .ok_or(DomainError::NotFound)?;
+    let mut edit = Edit::of(&aggregate.room);
+    edit.removed.push(guest.clone());
     Ok(Some(edit))
 }
 
@@ -183,22 +197,44 @@ pub async fn leave_session(
     .await
 }
 
+/// Wrong room passwords one client may give one room in a window of
+/// [`PASSWORD_WINDOW_SECONDS`] before its joins are refused without checking the password.
+pub const MAX_PASSWORD_FAILURES: i64 = 5;
+
+/// Who is trying a room's password: the client's address and its failures in this window, as
+/// read with the room.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordAttempt<'a> {
+    pub client: &'a str,
+    pub failures: i64,
+}
+
 /// spec §7.5: start a session. Participants get a new session; anyone else may join a public
-/// room (with its password, if it has one) as a self-joined user or a new guest.
+/// room (with its password, if it has one) as a self-joined user or a new guest. A client that
+/// gave the wrong password [`MAX_PASSWORD_FAILURES`] times in the current window is refused
+/// (429) before any password is hashed, and each wrong password is counted.
 pub async fn join(
     store: &Store,
     token: &RoomToken,
     caller: &Caller,
     first: Option<RoomAggregate>,
     password: &str,
+    attempt: PasswordAttempt<'_>,
 ) -> Result<Joined, DomainError> {
     with_retries(store, token, first, |loaded| async move {
         let mut room = loaded.ok_or(DomainError::NotFound)?;
         let now = now();
+        let password_version = room.room.password_version;
         if let Some(row) = room.participant_of(caller) {
+            // A guest or self-joined user who joined before the current password was set
+            // enters it again (issue: a guest's old cookie outliving a password change).
+            if row.is_session_only() && row.password_version != password_version {
+                check_password(store, token, &room, password, attempt, now).await?;
+            }
             let me = Participant {
                 session_id: new_session_id(),
                 last_ping: now,
+                password_version,
                 ..row.clone()
             };
             if !store.start_session(token, &me, &row.session_id).await? {
@@ -215,16 +251,13 @@ pub async fn join(
         if room.room.room_type != RoomType::Public {
             return Err(DomainError::NotFound);
         }
-        if let Some(hash) = &room.room.password_hash
-            && !room_password_matches(password, hash)
-        {
-            return Err(DomainError::Forbidden);
-        }
+        check_password(store, token, &room, password, attempt, now).await?;
         let live_sessions = room.participants.iter().filter(|p| p.is_session_only()).count();
         if live_sessions >= MAX_SESSION_ROWS {
             return Err(DomainError::RoomFull);
         }
-        let (me, guest_secret) = newcomer(caller, now);
+        let (mut me, guest_secret) = newcomer(caller, now);
+        me.password_version = password_version;
         if store.join_room(token, &me, &room.stale).await? != JoinOutcome::Joined {
             return Ok(Attempt::Again);
         }
@@ -232,6 +265,32 @@ pub async fn join(
         Ok(Attempt::Done(Joined { room, me, guest_secret }))
     })
     .await
+}
+
+/// The room's password, if it has one, from a client that has not given too many wrong ones:
+/// 429 before any hashing when it has, 403 (counted) for a wrong one.
+async fn check_password(
+    store: &Store,
+    token: &RoomToken,
+    room: &RoomAggregate,
+    password: &str,
+    attempt: PasswordAttempt<'_>,
+    now: i64,
+) -> Result<(), DomainError> {
+    let Some(hash) = &room.room.password_hash else {
+        return Ok(());
+    };
+    if attempt.failures >= MAX_PASSWORD_FAILURES {
+        let window_end = (now.div_euclid(PASSWORD_WINDOW_SECONDS) + 1) * PASSWORD_WINDOW_SECONDS;
+        return Err(DomainError::Throttled {
+            retry_after: window_end - now,
+        });
+    }
+    if !room_password_matches(password, hash) {
+        store.record_password_failure(token, attempt.client, now).await?;
+        return Err(DomainError::Forbidden);
+    }
+    Ok(())
 }
 
 /// The row of someone joining a public room: a self-joined user, or a new guest with the

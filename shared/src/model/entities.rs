@@ -45,6 +45,10 @@ pub struct Room {
     /// Bumped by every change, for optimistic concurrency.
     #[serde(default)]
     pub version: i64,
+    /// Counts the password changes: a guest who joined under an older one enters the
+    /// password again to rejoin.
+    #[serde(default)]
+    pub password_version: i64,
     /// One-to-one rooms: both users, kept so the room can still be named if one leaves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pair: Vec<User>,
@@ -72,6 +76,7 @@ impl Room {
             last_message: None,
             last_message_id: 0,
             version: 1,
+            password_version: 0,
             pair: Vec::new(),
             deleted_users: Vec::new(),
         }
@@ -110,6 +115,10 @@ pub struct Participant {
     pub in_call: i64,
     #[serde(default)]
     pub last_ping: i64,
+    /// The room's `passwordVersion` when this guest or self-joined user last gave its password
+    /// (or joined while it had none).
+    #[serde(default)]
+    pub password_version: i64,
 }
 
 /// The `sessionId` of a row without a session.
@@ -137,6 +146,7 @@ impl Participant {
             session_id: no_session(),
             in_call: 0,
             last_ping: 0,
+            password_version: 0,
         }
     }
 
@@ -154,6 +164,7 @@ impl Participant {
             session_id,
             in_call: 0,
             last_ping: now,
+            password_version: 0,
         }
     }
 

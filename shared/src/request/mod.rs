@@ -33,6 +33,8 @@ pub struct ApiRequest {
     pub(crate) started: (std::time::Instant, CallStats),
     /// API Gateway's id of the request, for the log line.
     pub(crate) request_id: Option<String>,
+    /// The client's address as API Gateway saw it (`requestContext.http.sourceIp`).
+    pub source_ip: Option<String>,
     /// Who called, once authentication decided it, for the log line.
     pub(crate) caller_kind: std::sync::OnceLock<&'static str>,
     /// The path pattern of the route that serves the request, for the log line.
@@ -44,9 +46,9 @@ impl ApiRequest {
     /// Parses an API Gateway request. Never fails: a bad body is kept as an error and reported
     /// at its place in the order of checks (spec §4 step 6).
     pub fn new(request: Request) -> Self {
-        let request_id = match request.request_context_ref() {
-            Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
-            _ => None,
+        let (request_id, source_ip) = match request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(context)) => (context.request_id.clone(), context.http.source_ip.clone()),
+            _ => (None, None),
         };
         let (parts, body) = request.into_parts();
         let query = parts.uri.query().unwrap_or("");
@@ -80,6 +82,7 @@ impl ApiRequest {
             params,
             started: (std::time::Instant::now(), CallStats::default()),
             request_id,
+            source_ip,
             caller_kind: std::sync::OnceLock::new(),
             route: std::sync::OnceLock::new(),
         }

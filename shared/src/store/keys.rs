@@ -11,6 +11,7 @@
 //! | App password | `USER#<uid>` | `APPPW#<sha256 hex>` | |
 //! | Group / member | `GROUP#<gid>` | `GROUP` / `MEMBER#<uid>` | member: `USER#<uid>` / `GROUP#<gid>` |
 //! | Counter | `COUNTER#<name>` | `COUNTER` | |
+//! | Failed password attempts | `THROTTLE#<token>` | `<client IP>#<window>` | |
 //!
 //! The room item and its participant rows share the prefix `ROOM` in `sk`, so one Query
 //! (`begins_with(sk, "ROOM")`) loads a room with all its participants and no messages. App
@@ -37,6 +38,8 @@ pub const MEMBER_PREFIX: &str = "MEMBER#";
 pub const APP_PASSWORD_PREFIX: &str = "APPPW#";
 pub const ROOM_PREFIX: &str = "ROOM#";
 pub const USER_PREFIX: &str = "USER#";
+/// Counters of failed room password attempts: `THROTTLE#<token>` / `<client>#<window>`.
+pub const THROTTLE_PREFIX: &str = "THROTTLE#";
 pub const MESSAGE_PREFIX: &str = "MSG#";
 pub const GROUP_PREFIX: &str = "GROUP#";
 
@@ -61,6 +64,14 @@ pub fn participant_sk(participant: &Participant) -> String {
 
 pub fn message_sk(id: i64) -> String {
     format!("{MESSAGE_PREFIX}{id:020}")
+}
+
+pub fn throttle_pk(token: &RoomToken) -> String {
+    format!("{THROTTLE_PREFIX}{token}")
+}
+
+pub fn throttle_sk(client: &str, window: i64) -> String {
+    format!("{client}#{window}")
 }
 
 pub fn user_pk(user: &UserId) -> String {

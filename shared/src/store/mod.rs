@@ -20,7 +20,7 @@ pub use error::StoreError;
 pub use invariants::Violation;
 pub use metrics::{CallCounter, CallStats};
 pub use rooms::CreateOutcome;
-pub use sessions::JoinOutcome;
+pub use sessions::{JoinOutcome, PASSWORD_WINDOW_SECONDS};
 pub use table::TableDefinition;
 
 use aws_sdk_dynamodb::Client;

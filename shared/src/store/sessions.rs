@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 
 use super::items::{key, number};
-use super::keys::{ROOM_SK, participant_sk, room_pk};
+use super::keys::{ROOM_SK, participant_sk, room_pk, throttle_pk, throttle_sk};
 use super::queries::{CONDITION_FAILED, ITEM_CONDITION_FAILED, cancellation_codes, succeeded};
 use super::rooms::participant_item;
 use super::{Store, StoreError};
@@ -101,13 +101,16 @@ impl Store {
             .condition_expression("attribute_exists(pk) AND sessionId = :previous")
             .expression_attribute_values(":previous", AttributeValue::S(previous_session.to_string()))
             .expression_attribute_values(":session", AttributeValue::S(row.session_id.clone()))
-            .expression_attribute_values(":ping", number(row.last_ping));
+            .expression_attribute_values(":ping", number(row.last_ping))
+            .expression_attribute_values(":password", number(row.password_version));
         update = if row.is_session_only() {
             update
-                .update_expression("SET sessionId = :session, lastPing = :ping, expiresAt = :expires")
+                .update_expression(
+                    "SET sessionId = :session, lastPing = :ping, passwordVersion = :password, expiresAt = :expires",
+                )
                 .expression_attribute_values(":expires", number(row.last_ping + SESSION_SECONDS))
         } else {
-            update.update_expression("SET sessionId = :session, lastPing = :ping")
+            update.update_expression("SET sessionId = :session, lastPing = :ping, passwordVersion = :password")
         };
         succeeded(update.send().await, CONDITION_FAILED)
     }
@@ -171,5 +174,49 @@ impl Store {
                 .await,
             CONDITION_FAILED,
         )
+    }
+}
+
+/// Failed room password attempts are counted per room, client and window of this many seconds.
+pub const PASSWORD_WINDOW_SECONDS: i64 = 300;
+
+fn password_failures_key(token: &RoomToken, client: &str, now: i64) -> super::items::Item {
+    let window = now.div_euclid(PASSWORD_WINDOW_SECONDS);
+    key(throttle_pk(token), throttle_sk(client, window))
+}
+
+impl Store {
+    /// Failed password attempts for a room from `client` in the window of `now`.
+    pub async fn password_failures(&self, token: &RoomToken, client: &str, now: i64) -> Result<i64, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(password_failures_key(token, client, now)))
+            .send()
+            .await?;
+        Ok(output
+            .item
+            .and_then(|item| {
+                item.get("failures")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|n| n.parse().ok())
+            })
+            .unwrap_or(0))
+    }
+
+    /// Counts a failed password attempt; the counter expires with its window (time to live).
+    pub async fn record_password_failure(&self, token: &RoomToken, client: &str, now: i64) -> Result<(), StoreError> {
+        let window_end = (now.div_euclid(PASSWORD_WINDOW_SECONDS) + 1) * PASSWORD_WINDOW_SECONDS;
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(password_failures_key(token, client, now)))
+            .update_expression("ADD failures :one SET expiresAt = :expires")
+            .expression_attribute_values(":one", number(1))
+            .expression_attribute_values(":expires", number(window_end))
+            .send()
+            .await?;
+        Ok(())
     }
 }

@@ -14,7 +14,9 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::http::{self, StatusCode};
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use talk::App;
 use talk::routing::Function;
@@ -63,12 +65,12 @@ impl Router {
 pub async fn serve(listener: TcpListener, app: App, router: Router) -> std::io::Result<()> {
     let state = Arc::new((app, router));
     loop {
-        let (stream, _) = listener.accept().await?;
+        let (stream, peer) = listener.accept().await?;
         let state = state.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| {
                 let state = state.clone();
-                async move { Ok::<_, Infallible>(answer_http(&state.0, &state.1, request).await) }
+                async move { Ok::<_, Infallible>(answer_http(&state.0, &state.1, request, peer).await) }
             });
             if let Err(error) = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -92,7 +94,12 @@ pub async fn spawn(addr: SocketAddr, app: App, router: Router) -> std::io::Resul
     Ok(bound)
 }
 
-async fn answer_http(app: &App, router: &Router, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+async fn answer_http(
+    app: &App,
+    router: &Router,
+    request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let Ok(body) = Limited::new(body, MAX_PAYLOAD_BYTES).collect().await else {
         return plain(
@@ -100,12 +107,15 @@ async fn answer_http(app: &App, router: &Router, request: hyper::Request<Incomin
             r#"{"message":"Request Entity Too Large"}"#,
         );
     };
-    let response = router.answer(app, to_lambda_request(parts, body.to_bytes())).await;
+    let response = router
+        .answer(app, to_lambda_request(parts, body.to_bytes(), peer))
+        .await;
     from_lambda_response(response)
 }
 
-/// The request as API Gateway (HTTP API, payload 2.0) hands it to a function.
-fn to_lambda_request(parts: http::request::Parts, body: Bytes) -> lambda_http::Request {
+/// The request as API Gateway (HTTP API, payload 2.0) hands it to a function, with the
+/// connection's peer address as the source IP of its request context.
+fn to_lambda_request(parts: http::request::Parts, body: Bytes, peer: SocketAddr) -> lambda_http::Request {
     let body = match String::from_utf8(body.to_vec()) {
         Ok(text) if text.is_empty() => Body::Empty,
         Ok(text) => Body::Text(text),
@@ -116,11 +126,17 @@ fn to_lambda_request(parts: http::request::Parts, body: Bytes) -> lambda_http::R
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
+    let mut context = ApiGatewayV2httpRequestContext::default();
+    context.http.method = parts.method.clone();
+    context.http.path = Some(parts.uri.path().to_string());
+    context.http.source_ip = Some(peer.ip().to_string());
     let mut request = lambda_http::Request::new(body);
     *request.method_mut() = parts.method;
     *request.uri_mut() = parts.uri;
     *request.headers_mut() = parts.headers;
-    request.with_query_string_parameters(query)
+    request
+        .with_query_string_parameters(query)
+        .with_request_context(RequestContext::ApiGatewayV2(context))
 }
 
 fn from_lambda_response(response: lambda_http::Response<Body>) -> hyper::Response<Full<Bytes>> {

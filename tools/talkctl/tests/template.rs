@@ -111,8 +111,8 @@ fn the_template_declares_exactly_the_routes_the_functions_declare() {
     );
     assert_eq!(
         declared.len(),
-        42,
-        "20 spreed routes and capabilities, each under /ocs/v1.php and /ocs/v2.php"
+        44,
+        "21 spreed routes and capabilities, each under /ocs/v1.php and /ocs/v2.php"
     );
     let defaults: Vec<&str> = routes
         .iter()
