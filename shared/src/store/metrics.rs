@@ -10,11 +10,15 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemOutput;
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemInput;
 use aws_sdk_dynamodb::operation::get_item::GetItemOutput;
+use aws_sdk_dynamodb::operation::put_item::PutItemInput;
 use aws_sdk_dynamodb::operation::query::QueryOutput;
 use aws_sdk_dynamodb::operation::scan::ScanOutput;
 use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsOutput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Output;
 use aws_smithy_runtime_api::client::interceptors::context::{
@@ -42,6 +46,9 @@ pub struct CallStats {
     /// The IAM actions the calls needed (a transaction needs those of its items), for checking
     /// each function's policy against what it really does.
     pub actions: std::collections::BTreeSet<String>,
+    /// The partition key prefixes (`ROOM#`, `PAIR#`, ...) of the items written or
+    /// condition-checked, for checking each function's `dynamodb:LeadingKeys`.
+    pub written_prefixes: std::collections::BTreeSet<String>,
     reads_in_flight: usize,
     writes_in_flight: usize,
     busy_since: Option<std::time::Instant>,
@@ -149,6 +156,46 @@ fn items_returned(output: &Output) -> usize {
     }
 }
 
+/// The prefix of an item's partition key up to its first `#` (`ROOM#`), if it has one.
+fn pk_prefix(item: Option<&std::collections::HashMap<String, AttributeValue>>) -> Option<String> {
+    let pk = item?.get(super::keys::PK)?.as_s().ok()?;
+    pk.find('#').map(|end| pk[..=end].to_string())
+}
+
+/// The partition key prefixes of the items a write call touches.
+fn written_prefixes(input: &aws_smithy_runtime_api::client::interceptors::context::Input) -> Vec<String> {
+    let mut items = Vec::new();
+    if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {
+        for item in transaction.transact_items() {
+            items.push(pk_prefix(
+                item.put
+                    .as_ref()
+                    .map(|p| p.item())
+                    .or(item.update.as_ref().map(|u| u.key()))
+                    .or(item.delete.as_ref().map(|d| d.key()))
+                    .or(item.condition_check.as_ref().map(|c| c.key())),
+            ));
+        }
+    } else if let Some(batch) = input.downcast_ref::<BatchWriteItemInput>() {
+        for request in batch.request_items().into_iter().flat_map(|r| r.values().flatten()) {
+            items.push(pk_prefix(
+                request
+                    .put_request
+                    .as_ref()
+                    .map(|p| p.item())
+                    .or(request.delete_request.as_ref().map(|d| d.key())),
+            ));
+        }
+    } else if let Some(put) = input.downcast_ref::<PutItemInput>() {
+        items.push(pk_prefix(put.item()));
+    } else if let Some(update) = input.downcast_ref::<UpdateItemInput>() {
+        items.push(pk_prefix(update.key()));
+    } else if let Some(delete) = input.downcast_ref::<DeleteItemInput>() {
+        items.push(pk_prefix(delete.key()));
+    }
+    items.into_iter().flatten().collect()
+}
+
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "CallCounter"
@@ -166,6 +213,7 @@ impl Intercept for CallCounter {
         let mut stats = self.lock();
         stats.track(&operation, true);
         let input = context.input();
+        stats.written_prefixes.extend(written_prefixes(input));
         if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {
             for item in transaction.transact_items() {
                 let action = match (&item.put, &item.update, &item.delete) {

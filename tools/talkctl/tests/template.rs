@@ -139,3 +139,46 @@ fn the_fallback_knows_the_paths_of_every_other_function() {
     known.sort_by_key(key);
     assert_eq!(known, expected);
 }
+
+#[test]
+fn every_function_logs_to_a_group_with_retention_and_the_api_writes_access_logs() {
+    let document: Value = serde_norway::from_str(&template()).unwrap();
+    let resources = document["Resources"].as_mapping().unwrap();
+    let of_type = |kind: &'static str| {
+        resources
+            .iter()
+            .filter(move |(_, r)| r["Type"].as_str() == Some(kind))
+            .map(|(name, r)| (name.as_str().unwrap().to_string(), r.clone()))
+    };
+    let groups: Vec<String> = of_type("AWS::Logs::LogGroup")
+        .inspect(|(name, group)| {
+            assert!(
+                group["Properties"]["RetentionInDays"].as_u64().is_some_and(|d| d > 0),
+                "{name} keeps its logs for a while, not forever"
+            );
+        })
+        .map(|(_, group)| format!("{:?}", group["Properties"]["LogGroupName"]))
+        .collect();
+    for (function, _) in of_type("AWS::Serverless::Function") {
+        let expected = format!("/aws/lambda/${{{function}}}");
+        assert!(
+            groups.iter().any(|g| g.contains(&expected)),
+            "no log group for {function}"
+        );
+    }
+    let access = &document["Resources"]["Api"]["Properties"]["AccessLogSettings"];
+    let format = access["Format"].as_str().expect("the API writes access logs");
+    for field in [
+        "$context.requestId",
+        "$context.identity.sourceIp",
+        "$context.routeKey",
+        "$context.status",
+        "$context.responseLatency",
+    ] {
+        assert!(format.contains(field), "access logs lack {field}");
+    }
+    assert!(
+        !format.to_ascii_lowercase().contains("header"),
+        "access logs carry no header"
+    );
+}
