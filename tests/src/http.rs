@@ -84,6 +84,19 @@ impl Client {
         }
     }
 
+    /// Creates a room as `user` (`roomType`, `roomName`, ...); its token.
+    pub async fn create_room(&self, user: &str, secret: &str, form: &[(&str, &str)]) -> String {
+        let created = self
+            .call(Method::POST, &format!("{BASE}/room"))
+            .user(user, secret)
+            .json()
+            .form(form)
+            .send()
+            .await;
+        assert!(created.status.is_success(), "creating a room: {}", created.body);
+        created.data()["token"].as_str().expect("a room token").to_string()
+    }
+
     /// A request to `path` (absolute, e.g. `BASE` + "/room").
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {
         Call {

@@ -186,14 +186,9 @@ async fn guests_left_behind_by_making_a_room_private_grant_nothing() {
     let env = TestEnv::through(Some(&endpoint)).await;
     let secret = env.add_user("alice", "Alice").await;
     let client = Client::serve(&env).await;
-    let created = client
-        .call(Method::POST, &format!("{BASE}/room"))
-        .user("alice", &secret)
-        .json()
-        .form(&[("roomType", "3"), ("roomName", "Crowded")])
-        .send()
+    let token = client
+        .create_room("alice", &secret, &[("roomType", "3"), ("roomName", "Crowded")])
         .await;
-    let token = created.data()["token"].as_str().unwrap().to_string();
     let path = format!("{BASE}/room/{token}");
     let mut cookies = Vec::new();
     for _ in 0..110 {

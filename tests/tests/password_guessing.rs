@@ -29,11 +29,9 @@ async fn wrong_passwords_are_throttled_per_room_and_client() {
             .user("alice", secret)
             .json()
     };
-    let created = owner(Method::POST, "/room".into())
-        .form(&[("roomType", "3"), ("roomName", "Locked")])
-        .send()
+    let token = client
+        .create_room("alice", secret, &[("roomType", "3"), ("roomName", "Locked")])
         .await;
-    let token = created.data()["token"].as_str().unwrap().to_string();
     let set = owner(Method::PUT, format!("/room/{token}/password"))
         .form(&[("password", "right-password")])
         .send()
@@ -62,11 +60,9 @@ async fn wrong_passwords_are_throttled_per_room_and_client() {
     assert_eq!(joined.status, StatusCode::OK, "another client joins: {}", joined.body);
     assert!(joined.headers.get("set-cookie").is_some());
 
-    let elsewhere = owner(Method::POST, "/room".into())
-        .form(&[("roomType", "3"), ("roomName", "Other")])
-        .send()
+    let other_room = client
+        .create_room("alice", secret, &[("roomType", "3"), ("roomName", "Other")])
         .await;
-    let other_room = elsewhere.data()["token"].as_str().unwrap().to_string();
     let open = join(&client, &other_room, "").await;
     assert_eq!(open.status, StatusCode::OK, "the counter is per room");
 }

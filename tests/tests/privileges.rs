@@ -11,11 +11,11 @@ use talk::domain::{Participant, ParticipantType, RoomToken, User, UserId, now};
 use talk_tests::http::{BASE, Client};
 use talk_tests::{TestEnv, fixture_files, run_fixture, workspace_root};
 
-/// The DynamoDB actions each function's policy allows, by binary name.
-fn template_policies() -> BTreeMap<String, BTreeSet<String>> {
+/// Each function's policy statements in `template.yaml`, by binary name.
+fn template_statements() -> BTreeMap<String, Vec<Value>> {
     let text = std::fs::read_to_string(workspace_root().join("template.yaml")).unwrap();
     let document: Value = serde_norway::from_str(&text).unwrap();
-    let mut policies = BTreeMap::new();
+    let mut statements = BTreeMap::new();
     for (_, resource) in document["Resources"].as_mapping().unwrap() {
         if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
             continue;
@@ -24,18 +24,51 @@ fn template_policies() -> BTreeMap<String, BTreeSet<String>> {
             .as_str()
             .unwrap()
             .to_string();
-        let actions: BTreeSet<String> = resource["Properties"]
+        let of_function: Vec<Value> = resource["Properties"]
             .get("Policies")
             .and_then(Value::as_sequence)
             .into_iter()
             .flatten()
             .flat_map(|policy| policy["Statement"].as_sequence().cloned().unwrap_or_default())
-            .flat_map(|statement| statement["Action"].as_sequence().cloned().unwrap_or_default())
-            .map(|action| action.as_str().unwrap().trim_start_matches("dynamodb:").to_string())
             .collect();
-        policies.insert(binary, actions);
+        statements.insert(binary, of_function);
     }
-    policies
+    statements
+}
+
+/// The strings of a list in every statement, each trimmed by `trim`.
+fn listed(statements: &[Value], list: fn(&Value) -> &Value, trim: fn(&str) -> &str) -> BTreeSet<String> {
+    statements
+        .iter()
+        .flat_map(|statement| list(statement).as_sequence().cloned().unwrap_or_default())
+        .map(|value| trim(value.as_str().unwrap()).to_string())
+        .collect()
+}
+
+/// The DynamoDB actions each function's policy allows, by binary name.
+fn template_policies() -> BTreeMap<String, BTreeSet<String>> {
+    template_statements()
+        .into_iter()
+        .map(|(binary, statements)| {
+            let actions = listed(&statements, |s| &s["Action"], |a| a.trim_start_matches("dynamodb:"));
+            (binary, actions)
+        })
+        .collect()
+}
+
+/// The partition key prefixes each function's policy lets it write (`dynamodb:LeadingKeys`).
+fn template_write_prefixes() -> BTreeMap<String, BTreeSet<String>> {
+    template_statements()
+        .into_iter()
+        .map(|(binary, statements)| {
+            let prefixes = listed(
+                &statements,
+                |s| &s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"],
+                |k| k.trim_end_matches('*'),
+            );
+            (binary, prefixes)
+        })
+        .collect()
 }
 
 /// A room with `extra` rows of `kind` beyond what one transaction can remove.
@@ -65,38 +98,6 @@ async fn crowded_room(
             .unwrap();
     }
     token
-}
-
-/// The partition key prefixes each function's policy lets it write (`dynamodb:LeadingKeys`).
-fn template_write_prefixes() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).unwrap();
-    let document: Value = serde_norway::from_str(&text).unwrap();
-    let mut prefixes = BTreeMap::new();
-    for (_, resource) in document["Resources"].as_mapping().unwrap() {
-        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
-            continue;
-        }
-        let binary = resource["Metadata"]["BuildProperties"]["Binary"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let allowed: BTreeSet<String> = resource["Properties"]
-            .get("Policies")
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten()
-            .flat_map(|policy| policy["Statement"].as_sequence().cloned().unwrap_or_default())
-            .flat_map(|statement| {
-                statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-                    .as_sequence()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .map(|key| key.as_str().unwrap().trim_end_matches('*').to_string())
-            .collect();
-        prefixes.insert(binary, allowed);
-    }
-    prefixes
 }
 
 /// What the calls of a function needed: the IAM actions and the partition key prefixes written.
@@ -166,14 +167,9 @@ async fn wrong_password_needs() -> Needs {
     let env = TestEnv::new().await;
     let secret = env.add_user("owner", "Owner").await;
     let client = Client::serve(&env).await;
-    let created = client
-        .call(Method::POST, &format!("{BASE}/room"))
-        .user("owner", &secret)
-        .json()
-        .form(&[("roomType", "3"), ("roomName", "Locked")])
-        .send()
+    let token = client
+        .create_room("owner", &secret, &[("roomType", "3"), ("roomName", "Locked")])
         .await;
-    let token = created.data()["token"].as_str().unwrap().to_string();
     let path = format!("{BASE}/room/{token}");
     let set = client
         .call(Method::PUT, &format!("{path}/password"))
@@ -202,11 +198,10 @@ async fn stale_row_actions(function: &str) -> Needs {
     let secret = env.add_user("owner", "Owner").await;
     let client = Client::serve(&env).await;
     let owner = |method: Method, path: String| client.call(method, &path).user("owner", &secret).json();
-    let created = owner(Method::POST, format!("{BASE}/room"))
-        .form(&[("roomType", "3"), ("roomName", "Stale")])
-        .send()
+    let created = client
+        .create_room("owner", &secret, &[("roomType", "3"), ("roomName", "Stale")])
         .await;
-    let token = RoomToken::parse(created.data()["token"].as_str().unwrap()).unwrap();
+    let token = RoomToken::parse(&created).unwrap();
     let ended = Participant::guest("ended-guest".into(), "ended-session".into(), now() - 1_000);
     env.store().add_participant_if_absent(&token, &ended).await.unwrap();
     env.store().calls().reset();

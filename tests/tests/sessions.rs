@@ -22,14 +22,9 @@ struct World {
 async fn world() -> World {
     let (env, client, secrets) = serve_with_users(&[("alice", "Alice")]).await;
     let secret = secrets[0].1.clone();
-    let created = client
-        .call(Method::POST, &format!("{BASE}/room"))
-        .user("alice", &secret)
-        .json()
-        .form(&[("roomType", "3"), ("roomName", "Open")])
-        .send()
+    let token = client
+        .create_room("alice", &secret, &[("roomType", "3"), ("roomName", "Open")])
         .await;
-    let token = created.data()["token"].as_str().unwrap().to_string();
     World {
         env,
         client,

@@ -159,25 +159,33 @@ impl Store {
         Ok(true)
     }
 
-    /// Deletes stale rows of a room (ended sessions, guests of a room that is not public), at
-    /// most one transaction's worth, if the room is still at the version they were read at;
-    /// `false` when it is not (they go with the room's next change instead).
+    /// Deletes the stale rows of a room (ended sessions, guests of a room that is not public)
+    /// if the room is still at the version they were read at: concurrent transactions of at
+    /// most 99 rows, each conditional on that version. `false` when the room changed (the rows
+    /// then go with its next change or request).
     pub async fn remove_stale(&self, aggregate: &RoomAggregate) -> Result<bool, StoreError> {
         let token = &aggregate.room.token;
-        let check = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(room_pk(token), ROOM_SK)))
-            .condition_expression(VERSION_CONDITION)
-            .expression_attribute_values(":expected", version_value(aggregate.room.version))
-            .build()?;
-        let mut items = vec![TransactWriteItem::builder().condition_check(check).build()];
-        for stale in aggregate.stale.iter().take(MAX_TRANSACTION_ITEMS - 1) {
-            items.push(delete(&self.table, room_pk(token), participant_sk(stale))?);
-        }
-        if let Err(error) = self.transaction().set_transact_items(Some(items)).send().await {
-            return changed_meanwhile(error).map(|changed| !changed);
-        }
-        Ok(true)
+        let transactions = aggregate
+            .stale
+            .chunks(MAX_TRANSACTION_ITEMS - 1)
+            .map(|rows| async move {
+                let check = ConditionCheck::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key(room_pk(token), ROOM_SK)))
+                    .condition_expression(VERSION_CONDITION)
+                    .expression_attribute_values(":expected", version_value(aggregate.room.version))
+                    .build()?;
+                let mut items = vec![TransactWriteItem::builder().condition_check(check).build()];
+                for stale in rows {
+                    items.push(delete(&self.table, room_pk(token), participant_sk(stale))?);
+                }
+                match self.transaction().set_transact_items(Some(items)).send().await {
+                    Ok(_) => Ok(true),
+                    Err(error) => changed_meanwhile(error).map(|changed| !changed),
+                }
+            });
+        let removed = futures::future::try_join_all(transactions).await?;
+        Ok(removed.into_iter().all(|done| done))
     }
 
     /// Deletes a room, its participants, its messages and (one-to-one) its pair lock. The room

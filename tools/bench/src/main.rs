@@ -5,6 +5,7 @@
 mod cost;
 mod emulator;
 mod events;
+mod flood;
 mod lambda;
 mod report;
 mod scaling;
@@ -24,6 +25,8 @@ enum Part {
     Memory,
     Size,
     Throughput,
+    /// Not in a run of every part: it waits 100 s for sessions to end.
+    Flood,
 }
 
 #[derive(Debug, Parser)]
@@ -47,6 +50,7 @@ struct Settings {
     invocations: usize,
     clients: Vec<usize>,
     seconds: f64,
+    flood_joins: usize,
 }
 
 impl Settings {
@@ -58,6 +62,7 @@ impl Settings {
                 invocations: 100,
                 clients: vec![1, 8],
                 seconds: 1.0,
+                flood_joins: 300,
             }
         } else {
             Self {
@@ -66,6 +71,7 @@ impl Settings {
                 invocations: 1000,
                 clients: vec![1, 8, 32],
                 seconds: 5.0,
+                flood_joins: 2000,
             }
         }
     }
@@ -107,7 +113,7 @@ fn machine() -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let wanted = |part| args.parts.is_empty() || args.parts.contains(&part);
+    let wanted = |part| (args.parts.is_empty() && part != Part::Flood) || args.parts.contains(&part);
     let settings = Settings::new(args.quick);
     let mut report = String::new();
     let mut section = |title: &str, text: String| {
@@ -135,6 +141,10 @@ async fn main() -> anyhow::Result<()> {
     if wanted(Part::Throughput) {
         let table = throughput::run(&settings.clients, settings.seconds).await;
         section("6. Throughput (informative)", table.to_string());
+    }
+    if wanted(Part::Flood) {
+        let table = flood::run(settings.flood_joins).await;
+        section("7. Flood of anonymous joins", table.to_string());
     }
     if let Some(path) = &args.out {
         let mut text = String::from("# Benchmark report\n\n");
