@@ -1,12 +1,13 @@
-# Sourced by tools/dev and tools/test: starts the local DynamoDB (moto, see
-# tools/local_dynamodb.py) on a free loopback port and points the AWS SDK at it.
+# Sourced by tools/dev, tools/test and tools/sam-local: starts the local DynamoDB (moto, see
+# tools/local_dynamodb.py) on a free port of the loopback address (or of the address given as
+# second argument) and points the AWS SDK at it through the loopback address.
 # It stops when the sourcing script exits.
 
 start_local_dynamodb() {
-  local root="$1" log
+  local root="$1" host="${2:-127.0.0.1}" log
   "$root/tools/venv"
   log="$(mktemp)"
-  "$root/.venv/bin/python" "$root/tools/local_dynamodb.py" --exit-with-parent >"$log" 2>&1 &
+  "$root/.venv/bin/python" "$root/tools/local_dynamodb.py" --host "$host" --exit-with-parent >"$log" 2>&1 &
   LOCAL_DYNAMODB_PID=$!
   trap 'kill "$LOCAL_DYNAMODB_PID" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do

@@ -141,84 +141,12 @@ pub fn basic(user: &str, secret: &str) -> String {
     )
 }
 
-/// The fixed world the event fixtures in `events/` are written against: users alice, bob and
-/// carol with app passwords `<uid>-fixture-app-password`, group `engineering` (alice, bob), the
-/// group room `fixtgroup` (alice owner, bob user), the public room `fixtpublic` (alice owner, and
-/// a guest whose cookie is `talk_guest_fixtpublic=fixture-guest-secret`) and the one-to-one room
-/// `fixtdirect` of alice and bob.
+/// The fixed world the event fixtures in `events/` are written against
+/// ([`talkctl::fixtures::seed`]).
 pub async fn seed_fixture_world(env: &TestEnv) {
-    use talk::domain::{Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent};
-
-    let mut users = Vec::new();
-    for (uid, name) in [
-        ("alice", "Alice Fixture"),
-        ("bob", "Bob Fixture"),
-        ("carol", "Carol Fixture"),
-    ] {
-        users.push(
-            env.add_user_with_secret(uid, name, &format!("{uid}-fixture-app-password"))
-                .await,
-        );
-    }
-    let [alice, bob, _carol] = [&users[0], &users[1], &users[2]];
-    env.add_group("engineering", &["alice", "bob"]).await;
-    let rooms = [
-        (
-            "fixtgroup",
-            RoomType::Group,
-            "Fixture group",
-            vec![(alice, ParticipantType::Owner), (bob, ParticipantType::User)],
-        ),
-        (
-            "fixtpublic",
-            RoomType::Public,
-            "Fixture public",
-            vec![(alice, ParticipantType::Owner)],
-        ),
-        (
-            "fixtdirect",
-            RoomType::OneToOne,
-            "",
-            vec![(alice, ParticipantType::Owner), (bob, ParticipantType::Owner)],
-        ),
-    ];
-    for (token, room_type, name, members) in rooms {
-        let id = env
-            .store()
-            .next_id(talk::domain::ROOM_ID_COUNTER)
-            .await
-            .expect("room id");
-        let created = SystemEvent::ConversationCreated.by_user(alice, 1, 1_700_000_000);
-        let mut room = Room::new(
-            RoomToken::parse(token).expect("fixture tokens are valid"),
-            id,
-            room_type,
-            name,
-        );
-        room.record(&created);
-        if room_type == RoomType::OneToOne {
-            room.pair = vec![alice.clone(), bob.clone()];
-        }
-        let participants = members
-            .into_iter()
-            .map(|(user, kind)| Participant::user(user, kind))
-            .collect();
-        let outcome = env
-            .store()
-            .create_room(&RoomAggregate::new(room, participants), &[created])
-            .await
-            .expect("fixture room stored");
-        assert_eq!(outcome, talk::store::CreateOutcome::Created);
-    }
-    let public = RoomToken::parse("fixtpublic").expect("valid token");
-    let guest_key = talk::domain::secrets::secret_hash("fixture-guest-secret");
-    let guest = Participant::guest(guest_key, "fixture-guest-session".into(), talk::domain::now());
-    assert!(
-        env.store()
-            .add_participant_if_absent(&public, &guest)
-            .await
-            .expect("fixture guest stored")
-    );
+    talkctl::fixtures::seed(env.store())
+        .await
+        .expect("the fixture world is stored");
 }
 
 /// Feeds the event fixture `events/<function>/<case>.json` through `lambda_http`'s event parsing

@@ -4,6 +4,7 @@
 //! routes that a test compares with those declarations ([`template`]).
 
 pub mod admin;
+pub mod fixtures;
 pub mod functions;
 pub mod local;
 pub mod serve;

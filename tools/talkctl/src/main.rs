@@ -3,6 +3,7 @@
 //! named by `TABLE_NAME` (default `talk`).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -40,6 +41,18 @@ enum Command {
     AppPassword(AppPasswordCommand),
     /// Scan the table and report every broken invariant (exit code 1 if any)
     Check,
+    /// Store the world the event fixtures in events/ are written against (an empty table)
+    #[command(name = "seed-fixtures")]
+    SeedFixtures,
+    /// Answer an API Gateway event (a file such as events/rooms/list-rooms.json) in process, by
+    /// the named function (as `sam local invoke` does) or by the one API Gateway would route it
+    /// to; prints the Lambda response as JSON
+    Invoke {
+        event: PathBuf,
+        /// The function's binary name (rooms, participants, ...)
+        #[arg(long)]
+        function: Option<String>,
+    },
     /// Serve every route the functions declare locally, calling the functions in-process
     Serve {
         #[arg(long, default_value = "127.0.0.1")]
@@ -160,6 +173,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 store.table()
             );
             println!("table {}: all invariants hold", store.table());
+        }
+        Command::SeedFixtures => {
+            talkctl::fixtures::seed(store).await?;
+            println!("table {}: fixture world stored", store.table());
+        }
+        Command::Invoke { event, function } => {
+            let text = std::fs::read_to_string(&event).with_context(|| format!("reading {}", event.display()))?;
+            let request = lambda_http::request::from_str(&text).context("not an API Gateway event")?;
+            let response = match function {
+                Some(name) => {
+                    let function =
+                        talkctl::functions::function(&name).with_context(|| format!("no function {name}"))?;
+                    function.handle(&app, request).await
+                }
+                None => Router::default().answer(&app, request).await,
+            };
+            println!("{}", talkctl::serve::lambda_response_json(response));
         }
         Command::Serve { host, port } => {
             let addr: SocketAddr = format!("{host}:{port}")

@@ -154,3 +154,20 @@ fn plain(status: StatusCode, body: &'static str) -> hyper::Response<Full<Bytes>>
     *response.status_mut() = status;
     response
 }
+
+/// A function's response as the Lambda runtime would return it to API Gateway (payload 2.0):
+/// `statusCode`, `headers`, `body`, as `sam local invoke` prints it.
+pub fn lambda_response_json(response: lambda_http::Response<Body>) -> String {
+    let (parts, body) = response.into_parts();
+    let headers: serde_json::Map<String, serde_json::Value> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into()))
+        .collect();
+    let body = match body {
+        Body::Text(text) => text,
+        Body::Binary(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::new(),
+    };
+    serde_json::json!({"statusCode": parts.status.as_u16(), "headers": headers, "body": body}).to_string()
+}

@@ -180,3 +180,26 @@ fn serve_answers_the_declared_routes_from_any_directory() {
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
     assert!(answer.contains("\"statuscode\":997"), "{answer}");
 }
+
+/// `seed-fixtures` stores the fixture world once; `invoke` answers a fixture in process, by the
+/// named function or routed as API Gateway would.
+#[test]
+fn fixtures_are_seeded_and_invoked_in_process() {
+    let ctl = Ctl::new();
+    assert!(ctl.ok(&["seed-fixtures"]).contains("fixture world stored"));
+    ctl.fails(&["seed-fixtures"], "already exists");
+    let fixture = talkctl::local::workspace_root().join("events/rooms/list-rooms.json");
+    let fixture = fixture.to_str().unwrap();
+    for args in [vec!["invoke", "--function", "rooms", fixture], vec!["invoke", fixture]] {
+        let printed = ctl.ok(&args);
+        let response: serde_json::Value = serde_json::from_str(printed.trim()).unwrap();
+        assert_eq!(response["statusCode"], 200, "{printed}");
+        let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            body["ocs"]["data"].as_array().unwrap().len(),
+            3,
+            "alice's three fixture rooms"
+        );
+    }
+    ctl.fails(&["invoke", "--function", "nothing", fixture], "no function nothing");
+}
