@@ -218,13 +218,13 @@ impl App {
                     (caller, _) => caller,
                 };
                 request.note_caller(caller.kind());
-                self.keep_up(&caller, room.as_ref()).await;
+                let room = self.keep_up(&caller, room).await;
                 Ok((caller, room))
             }
             Callers::UsersOnly => {
                 let (user, room) = self.user_and(request, load).await?;
                 let caller = Caller::User(user);
-                self.keep_up(&caller, room.as_ref()).await;
+                let room = self.keep_up(&caller, room).await;
                 Ok((caller, room))
             }
         }
@@ -234,11 +234,10 @@ impl App {
     /// at most: it refreshes the caller's session when the last refresh is
     /// [`SESSION_REFRESH_SECONDS`] old, and removes the room's stale rows (ended sessions,
     /// guests of a room that is not public). Neither decides the answer, so a failure is only
-    /// logged: the next request tries again.
-    async fn keep_up(&self, caller: &Caller, room: Option<&RoomAggregate>) {
-        let Some(room) = room else {
-            return;
-        };
+    /// logged: the next request tries again. The room comes back without the stale rows it
+    /// removed, so that the request's own change does not delete them again.
+    async fn keep_up(&self, caller: &Caller, room: Option<RoomAggregate>) -> Option<RoomAggregate> {
+        let mut room = room?;
         let now = now();
         let token = &room.room.token;
         let refresh = async {
@@ -251,15 +250,23 @@ impl App {
         };
         let clean = async {
             if room.stale.is_empty() {
-                Ok(())
+                Ok(false)
             } else {
-                self.store.remove_stale(room).await.map(drop)
+                self.store.remove_stale(&room).await
             }
         };
         let (refreshed, cleaned) = tokio::join!(refresh, clean);
-        if let Err(error) = refreshed.and(cleaned) {
-            tracing::warn!(%error, %token, "session refresh or stale row removal failed");
+        let removed = match refreshed.and(cleaned) {
+            Ok(removed) => removed,
+            Err(error) => {
+                tracing::warn!(%error, %token, "session refresh or stale row removal failed");
+                false
+            }
+        };
+        if removed {
+            room.stale.clear();
         }
+        Some(room)
     }
 
     /// Sets the caller's own preferences in a room (spec §6.9, §6.10): user participants only;
