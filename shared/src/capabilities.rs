@@ -20,6 +20,13 @@ pub const FEATURES: &[&str] = &[
     "start-call-flag",
     "in-call-flags",
     "mention-flag",
+    "conversation-v4",
+    "direct-mention-flag",
+    "room-description",
+    "no-ping",
+    "publishing-permissions",
+    "conversation-permissions",
+    "chat-permission",
 ];
 
 /// Most characters of a chat message (spec §10).
@@ -28,6 +35,63 @@ pub const CHAT_MAX_LENGTH: u32 = 32000;
 /// The Nextcloud version reported to clients: the server generation whose Talk (8) spoke
 /// this API (spec decision: clients gate features on capabilities, not on this number).
 const VERSION: (u32, u32, u32) = (18, 0, 0);
+
+/// The Talk version whose API this server emulates (v4 §10): clients gate on it.
+pub const TALK_VERSION: &str = "21.1.0";
+
+/// Most characters of a room description (v4 §6.6).
+const DESCRIPTION_LENGTH: u32 = 2000;
+
+/// `spreed.config` (v4 §10): honest values for a server without calls, files, federation,
+/// translations or signaling.
+fn config() -> Value {
+    json!({
+        "attachments": {"allowed": false},
+        "call": {
+            "enabled": false,
+            "breakout-rooms": false,
+            "recording": false,
+            "recording-consent": 0,
+            "supported-reactions": [],
+            "predefined-backgrounds": [],
+            "predefined-backgrounds-v2": [],
+            "can-upload-background": false,
+            "sip-enabled": false,
+            "sip-dialout-enabled": false,
+            "can-enable-sip": false,
+            "start-without-media": false,
+            "max-duration": 0,
+            "blur-virtual-background": false,
+            "end-to-end-encryption": false,
+        },
+        "chat": {
+            "max-length": CHAT_MAX_LENGTH,
+            "read-privacy": 0,
+            "has-translation-providers": false,
+            "has-translation-task-providers": false,
+            "typing-privacy": 0,
+            "summary-threshold": 100,
+        },
+        "conversations": {
+            "can-create": true,
+            "force-passwords": false,
+            "list-style": "two-lines",
+            "description-length": DESCRIPTION_LENGTH,
+            "retention-event": 0,
+            "retention-phone": 0,
+            "retention-instant-meetings": 0,
+        },
+        "federation": {
+            "enabled": false,
+            "incoming-enabled": false,
+            "outgoing-enabled": false,
+            "only-trusted-servers": true,
+        },
+        "previews": {"max-gif-size": 3_145_728},
+        "signaling": {"session-ping-limit": 200},
+        "experiments": {"enabled": 0},
+    })
+}
 
 /// The `data` of the capabilities answer.
 pub fn capabilities() -> Value {
@@ -44,7 +108,10 @@ pub fn capabilities() -> Value {
         "capabilities": {
             "spreed": {
                 "features": FEATURES,
-                "config": {"chat": {"max-length": CHAT_MAX_LENGTH}},
+                "features-local": [],
+                "config": config(),
+                "config-local": {},
+                "version": TALK_VERSION,
             },
         },
     })

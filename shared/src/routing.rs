@@ -41,23 +41,7 @@ impl Verb {
     }
 }
 
-/// A version of Talk's API below `/apps/spreed/api/` (conversation API v1 and v4; the chat
-/// API is v1 too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiVersion {
-    V1,
-    V4,
-}
-
-impl ApiVersion {
-    /// The path segment (`v1`, `v4`).
-    pub const fn segment(self) -> &'static str {
-        match self {
-            Self::V1 => "v1",
-            Self::V4 => "v4",
-        }
-    }
-}
+pub use crate::model::ApiVersion;
 
 /// Below what a route's path sits, under `/ocs/v1.php` and `/ocs/v2.php` alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,7 +260,7 @@ impl Function {
                 known_path = true;
                 continue;
             }
-            request.note_route(route.pattern.path);
+            request.note_route(route.pattern.path, found.version);
             let call = Call {
                 app,
                 request,

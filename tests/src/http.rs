@@ -28,6 +28,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// A response header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
     /// The body parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
@@ -71,6 +76,11 @@ impl Client {
             base: format!("http://{bound}"),
             http: HyperClient::builder(TokioExecutor::new()).build_http(),
         }
+    }
+
+    /// The server's base URL (`http://127.0.0.1:<port>`), for clients outside this crate.
+    pub fn base_url(&self) -> &str {
+        &self.base
     }
 
     /// The same server, reached from another loopback address (another client, as API

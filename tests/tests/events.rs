@@ -24,6 +24,27 @@ fn done(body: &str) {
     assert_eq!(json(body)["ocs"]["meta"]["statuscode"], 200, "{body}");
 }
 
+fn data(body: &str) -> Value {
+    json(body)["ocs"]["data"].clone()
+}
+
+/// A v4 controller refusal: `data: {"error": reason}`.
+fn reason(body: &str, expected: &str) {
+    assert_eq!(data(body), serde_json::json!({"error": expected}), "{body}");
+}
+
+/// A v4 removal: `data: null`.
+fn null(body: &str) {
+    assert_eq!(data(body), Value::Null, "{body}");
+}
+
+/// A v4 room object with `key` equal to `value`.
+fn room_v4(body: &str, key: &str, value: &str) {
+    let room = data(body);
+    assert_eq!(room[key], value, "{body}");
+    assert!(room["attendeeId"].as_i64().is_some_and(|id| id > 0), "{body}");
+}
+
 /// (fixture, HTTP status, check of the body).
 const CASES: &[(&str, u16, Check)] = &[
     ("rooms/get-room-as-guest.json", 200, |body| {
@@ -228,6 +249,125 @@ const CASES: &[(&str, u16, Check)] = &[
     }),
     ("notify/set-notification-level-non-participant.json", 404, |body| {
         statuscode(404)(body)
+    }),
+    // API v4 (v4 spec): setters answer the room object, removals `null`, refusals by
+    // controllers `{"error": reason}`.
+    ("rooms/v4-list-rooms.json", 200, |body| {
+        let rooms = data(body);
+        assert_eq!(rooms.as_array().map(Vec::len), Some(3), "{body}");
+        assert!(data(body)[0].get("participants").is_none());
+    }),
+    ("rooms/v4-list-rooms-modified-since.json", 200, |body| {
+        assert_eq!(data(body), serde_json::json!([]))
+    }),
+    ("rooms/v4-create-group-room.json", 201, |body| {
+        room_v4(body, "name", "V4 fixture")
+    }),
+    ("rooms/v4-create-room-from-group.json", 201, |body| {
+        room_v4(body, "name", "engineering")
+    }),
+    ("rooms/v4-create-one-to-one.json", 201, |body| {
+        room_v4(body, "name", "carol")
+    }),
+    ("rooms/v4-create-one-to-one-unknown-user.json", 404, |body| {
+        reason(body, "invite")
+    }),
+    ("rooms/v4-create-room-empty-name.json", 400, |body| reason(body, "name")),
+    ("rooms/v4-get-room.json", 200, |body| {
+        room_v4(body, "token", "fixtgroup")
+    }),
+    ("rooms/v4-get-room-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("rooms/v4-rename-room.json", 200, |body| {
+        room_v4(body, "name", "Renamed")
+    }),
+    ("rooms/v4-rename-room-one-to-one.json", 400, |body| reason(body, "type")),
+    ("rooms/v4-delete-room.json", 200, null),
+    ("rooms/v4-delete-room-plain-user.json", 403, |body| {
+        statuscode(403)(body)
+    }),
+    ("rooms/v4-set-description.json", 200, |body| {
+        room_v4(body, "description", "Fixture plans")
+    }),
+    ("rooms/v4-set-description-too-long.json", 400, |body| {
+        reason(body, "value")
+    }),
+    ("rooms/v4-set-read-only.json", 200, |body| {
+        assert_eq!(data(body)["readOnly"], 1)
+    }),
+    ("rooms/v4-set-read-only-invalid.json", 400, |body| reason(body, "value")),
+    ("public/v4-make-public.json", 200, |body| {
+        assert_eq!(data(body)["type"], 3)
+    }),
+    ("public/v4-make-private.json", 200, |body| {
+        assert_eq!(data(body)["type"], 2)
+    }),
+    ("public/v4-make-public-one-to-one.json", 400, |body| {
+        reason(body, "type")
+    }),
+    ("password/v4-set-password.json", 200, |body| {
+        assert_eq!(data(body)["hasPassword"], true)
+    }),
+    ("password/v4-set-password-not-public.json", 400, |body| {
+        reason(body, "type")
+    }),
+    ("favorite/v4-add-favorite.json", 200, |body| {
+        assert_eq!(data(body)["isFavorite"], true)
+    }),
+    ("favorite/v4-remove-favorite.json", 200, |body| {
+        assert_eq!(data(body)["isFavorite"], false)
+    }),
+    ("notify/v4-set-notification-level.json", 200, |body| {
+        assert_eq!(data(body)["notificationLevel"], 1)
+    }),
+    ("notify/v4-set-notification-level-invalid.json", 400, |body| {
+        reason(body, "level")
+    }),
+    ("participants/v4-list-participants.json", 200, |body| {
+        let list = data(body);
+        let actors: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["actorId"].as_str().unwrap())
+            .collect();
+        assert_eq!(actors, ["alice", "bob"]);
+        assert!(data(body)[0]["attendeeId"].as_i64().unwrap() > 0);
+    }),
+    ("participants/v4-add-participant.json", 200, done),
+    ("participants/v4-add-participant-bad-source.json", 400, |body| {
+        reason(body, "source")
+    }),
+    ("participants/v4-leave-room.json", 200, null),
+    ("participants/v4-remove-attendee.json", 200, null),
+    ("participants/v4-remove-attendee-unknown.json", 404, |body| {
+        reason(body, "participant")
+    }),
+    ("participants/v4-join-room.json", 200, |body| {
+        assert_eq!(data(body)["sessionId"].as_str().map(str::len), Some(255));
+        assert_eq!(data(body)["actorId"], "alice");
+    }),
+    ("participants/v4-join-public-room-guest.json", 200, |body| {
+        assert_eq!(
+            (data(body)["participantType"].as_i64(), data(body)["actorType"].as_str()),
+            (Some(4), Some("guests"))
+        )
+    }),
+    ("participants/v4-leave-session.json", 200, null),
+    ("participants/v4-promote-moderator.json", 200, null),
+    ("participants/v4-demote-moderator-not-moderator.json", 400, |body| {
+        statuscode(400)(body)
+    }),
+    ("participants/v4-set-attendee-permissions.json", 200, |body| {
+        assert_eq!(data(body)[0]["actorId"], "bob");
+        assert_eq!(data(body)[0]["permissions"], 129);
+    }),
+    ("participants/v4-set-attendee-permissions-moderator.json", 403, |body| {
+        reason(body, "moderator")
+    }),
+    ("participants/v4-set-default-permissions.json", 200, |body| {
+        assert_eq!(data(body)["defaultPermissions"], 129)
     }),
 ];
 

@@ -8,6 +8,8 @@ use talk::capabilities::{FEATURES, talk_hash};
 use talk_tests::TestEnv;
 use talk_tests::http::{Answer, BASE, Client};
 
+const V4: &str = "/ocs/v2.php/apps/spreed/api/v4";
+
 struct World {
     client: Client,
     alice: String,
@@ -40,6 +42,10 @@ impl World {
         let answer = self.alice(Method::POST, &format!("{BASE}/room"), form).await;
         assert!(answer.status.is_success(), "{}", answer.body);
         answer.data()["token"].as_str().unwrap().to_string()
+    }
+
+    async fn get_v4(&self, token: &str) -> serde_json::Value {
+        self.alice(Method::GET, &format!("{V4}/room/{token}"), &[]).await.data()
     }
 
     async fn get(&self, token: &str) -> serde_json::Value {
@@ -165,6 +171,66 @@ async fn every_advertised_feature_works() {
             "start-call-flag" => field_has_its_only_value(&w.get(&token).await, "canStartCall", json!(true)),
             "in-call-flags" => field_has_its_only_value(&w.get(&token).await, "participantFlags", json!(0)),
             "mention-flag" => field_has_its_only_value(&w.get(&token).await, "unreadMention", json!(false)),
+            "conversation-v4" => {
+                let v4 = w.alice(Method::GET, &format!("{V4}/room/{token}"), &[]).await;
+                assert_eq!((v4.status, v4.data()["token"].clone()), (StatusCode::OK, json!(token)));
+                assert!(v4.data()["attendeeId"].as_i64().unwrap() > 0);
+            }
+            "direct-mention-flag" => {
+                field_has_its_only_value(&w.get_v4(&token).await, "unreadMentionDirect", json!(false))
+            }
+            "room-description" => {
+                let set = w
+                    .alice(
+                        Method::PUT,
+                        &format!("{V4}/room/{token}/description"),
+                        &[("description", "About")],
+                    )
+                    .await;
+                assert_eq!(set.status, StatusCode::OK);
+                assert_eq!(w.get_v4(&token).await["description"], "About");
+            }
+            "no-ping" => {
+                // Sessions are kept alive by the requests that carry them: there is no ping route.
+                let ping = w.alice(Method::POST, &format!("{V4}/room/{token}/ping"), &[]).await;
+                assert_eq!(ping.status, StatusCode::NOT_FOUND);
+            }
+            "publishing-permissions" | "chat-permission" => {
+                let me = w.get_v4(&token).await["attendeeId"].clone();
+                let bob = w
+                    .alice(
+                        Method::POST,
+                        &format!("{path}/participants"),
+                        &[("newParticipant", "bob")],
+                    )
+                    .await;
+                assert_eq!(bob.status, StatusCode::OK);
+                let list = w
+                    .alice(Method::GET, &format!("{V4}/room/{token}/participants"), &[])
+                    .await
+                    .data();
+                let bob =
+                    list.as_array().unwrap().iter().find(|p| p["actorId"] == "bob").unwrap()["attendeeId"].to_string();
+                let set = w
+                    .alice(
+                        Method::PUT,
+                        &format!("{V4}/room/{token}/attendees/permissions"),
+                        &[("attendeeId", &bob), ("method", "set"), ("permissions", "128")],
+                    )
+                    .await;
+                assert_eq!(set.data()[0]["permissions"], 129, "{}", set.body);
+                assert_ne!(me.to_string(), bob);
+            }
+            "conversation-permissions" => {
+                let set = w
+                    .alice(
+                        Method::PUT,
+                        &format!("{V4}/room/{token}/permissions/default"),
+                        &[("permissions", "128")],
+                    )
+                    .await;
+                assert_eq!(set.data()["defaultPermissions"], 129, "{}", set.body);
+            }
             other => panic!("feature {other} is advertised but has no check of its behaviour"),
         }
     }

@@ -1,10 +1,10 @@
-//! The permission matrix: every route × every kind of caller × public and group rooms, with
-//! the status the spec gives (spec §4 and each endpoint's section), and for every refusal a
-//! read-back showing that nothing changed.
+//! The permission matrix: every route of API v1 and v4 × every kind of caller × public and
+//! group rooms, with the status the spec gives (spec §4 and each endpoint's section; v4 §4),
+//! and for every refusal a read-back showing that nothing changed.
 
 use hyper::{Method, StatusCode};
 use talk::domain::secrets::secret_hash;
-use talk::domain::{Participant, ParticipantType, RoomToken, User, UserId, now};
+use talk::domain::{ApiVersion, Participant, ParticipantType, RoomToken, User, UserId, attendee_id, now};
 use talk_tests::TestEnv;
 use talk_tests::http::{Answer, BASE, Client};
 
@@ -87,7 +87,38 @@ enum Route {
     LeaveSession,
     Promote,
     Demote,
+    /// v4 only.
+    Description,
+    AttendeePermissions,
+    DefaultPermissions,
 }
+
+/// The routes of API v4 (v4 §1): v1's, with removal by attendee id, and the new ones.
+const ROUTES_V4: [Route; 23] = [
+    Route::ListRooms,
+    Route::CreateRoom,
+    Route::GetRoom,
+    Route::Rename,
+    Route::Delete,
+    Route::ReadOnly,
+    Route::MakePublic,
+    Route::MakePrivate,
+    Route::Password,
+    Route::AddFavorite,
+    Route::RemoveFavorite,
+    Route::Notify,
+    Route::ListParticipants,
+    Route::AddParticipant,
+    Route::RemoveParticipant,
+    Route::LeaveRoom,
+    Route::Join,
+    Route::LeaveSession,
+    Route::Promote,
+    Route::Demote,
+    Route::Description,
+    Route::AttendeePermissions,
+    Route::DefaultPermissions,
+];
 
 const ROUTES: [Route; 20] = [
     Route::ListRooms,
@@ -112,14 +143,68 @@ const ROUTES: [Route; 20] = [
     Route::Demote,
 ];
 
+/// The attendee id of a user in a room, as a parameter value.
+fn attendee(token: &str, user: &str) -> String {
+    attendee_id(&RoomToken::parse(token).unwrap(), "users", user).to_string()
+}
+
 impl Route {
-    fn request(self, token: &str) -> (Method, String, Vec<(&'static str, &'static str)>) {
-        let room = format!("{BASE}/room/{token}");
+    fn request(self, token: &str, version: ApiVersion) -> (Method, String, Vec<(&'static str, String)>) {
+        let base = match version {
+            ApiVersion::V1 => BASE.to_string(),
+            ApiVersion::V4 => BASE.replace("/api/v1", "/api/v4"),
+        };
+        let room = format!("{base}/room/{token}");
+        let (method, url, form) = match (self, version) {
+            (Route::RemoveParticipant, ApiVersion::V4) => {
+                return (
+                    Method::DELETE,
+                    format!("{room}/attendees"),
+                    vec![("attendeeId", attendee(token, "bob"))],
+                );
+            }
+            (Route::Promote, ApiVersion::V4) => {
+                return (
+                    Method::POST,
+                    format!("{room}/moderators"),
+                    vec![("attendeeId", attendee(token, "bob"))],
+                );
+            }
+            (Route::Demote, ApiVersion::V4) => {
+                return (
+                    Method::DELETE,
+                    format!("{room}/moderators"),
+                    vec![("attendeeId", attendee(token, "dave"))],
+                );
+            }
+            (Route::AttendeePermissions, _) => {
+                return (
+                    Method::PUT,
+                    format!("{room}/attendees/permissions"),
+                    vec![
+                        ("attendeeId", attendee(token, "bob")),
+                        ("method", "set".into()),
+                        ("permissions", "128".into()),
+                    ],
+                );
+            }
+            _ => self.request_v1(&base, room),
+        };
+        (
+            method,
+            url,
+            form.into_iter()
+                .map(|(name, value)| (name, value.to_string()))
+                .collect(),
+        )
+    }
+
+    fn request_v1(self, base: &str, room: String) -> (Method, String, Vec<(&'static str, &'static str)>) {
         match self {
-            Route::ListRooms => (Method::GET, format!("{BASE}/room"), vec![]),
+            Route::ListRooms => (Method::GET, format!("{base}/room"), vec![]),
             Route::CreateRoom => (
                 Method::POST,
-                format!("{BASE}/room"),
+                format!("{base}/room"),
                 vec![("roomType", "2"), ("roomName", "New")],
             ),
             Route::GetRoom => (Method::GET, room, vec![]),
@@ -152,11 +237,22 @@ impl Route {
                 format!("{room}/moderators"),
                 vec![("participant", "dave")],
             ),
+            Route::Description => (
+                Method::PUT,
+                format!("{room}/description"),
+                vec![("description", "About")],
+            ),
+            Route::DefaultPermissions => (
+                Method::PUT,
+                format!("{room}/permissions/default"),
+                vec![("permissions", "128")],
+            ),
+            Route::AttendeePermissions => unreachable!("built with its attendee id"),
         }
     }
 
     /// The status the spec gives `caller` on this route in a public or group room.
-    fn expected(self, caller: Caller, public: bool) -> StatusCode {
+    fn expected(self, caller: Caller, public: bool, version: ApiVersion) -> StatusCode {
         use StatusCode as S;
         let user = caller.user().is_some();
         let row = caller.row(public);
@@ -198,10 +294,13 @@ impl Route {
             }
             Route::LeaveSession => S::OK,
             Route::Rename | Route::Delete | Route::RemoveParticipant | Route::Promote => gate(false, moderator),
+            // v1: 403 for a room that is not public; v4 §6.9: 400 `type`.
             Route::Password => match gate(false, moderator) {
-                S::OK if !public => S::FORBIDDEN,
+                S::OK if !public && version == ApiVersion::V1 => S::FORBIDDEN,
+                S::OK if !public => S::BAD_REQUEST,
                 status => status,
             },
+            Route::Description | Route::AttendeePermissions | Route::DefaultPermissions => gate(false, moderator),
             Route::Demote if caller == Caller::Moderator => S::FORBIDDEN,
             Route::Demote => gate(false, moderator),
             Route::ReadOnly => gate(true, moderator),
@@ -283,8 +382,9 @@ impl World {
         token
     }
 
-    async fn call(&self, caller: Caller, token: &RoomToken, route: Route) -> Answer {
-        let (method, url, form) = route.request(token.as_str());
+    async fn call(&self, caller: Caller, token: &RoomToken, route: Route, version: ApiVersion) -> Answer {
+        let (method, url, form) = route.request(token.as_str(), version);
+        let form: Vec<(&str, &str)> = form.iter().map(|(name, value)| (*name, value.as_str())).collect();
         let call = self.client.call(method, &url).json().ocs();
         let call = match caller {
             Caller::Guest => call.header("cookie", &format!("talk_guest_{token}={GUEST_SECRET}")),
@@ -315,30 +415,34 @@ async fn every_route_for_every_caller_in_public_and_group_rooms() {
     let w = World::new().await;
     let w = &w;
     let mut cases = 0;
-    for public in [true, false] {
+    let versions = [(ApiVersion::V1, &ROUTES[..]), (ApiVersion::V4, &ROUTES_V4[..])];
+    for ((version, routes), public) in versions
+        .into_iter()
+        .flat_map(|version| [(version, true), (version, false)])
+    {
         let room = if public { "public" } else { "group" };
-        for route in ROUTES {
+        for &route in routes {
             // Refusals change nothing, so they share one room, read back after all of them;
             // every success gets a fresh room of its own.
             let (allowed, refused): (Vec<Caller>, Vec<Caller>) = CALLERS
                 .iter()
-                .partition(|caller| route.expected(**caller, public).is_success());
+                .partition(|caller| route.expected(**caller, public, version).is_success());
             let shared = w.room(public).await;
             let before = w.snapshot(&shared).await;
             let refusals = futures::future::join_all(refused.iter().map(|&caller| {
                 let shared = &shared;
-                async move { (caller, w.call(caller, shared, route).await) }
+                async move { (caller, w.call(caller, shared, route, version).await) }
             }));
             let successes = futures::future::join_all(allowed.iter().map(|&caller| async move {
                 let token = w.room(public).await;
-                (caller, w.call(caller, &token, route).await)
+                (caller, w.call(caller, &token, route, version).await)
             }));
             let (refusals, successes) = tokio::join!(refusals, successes);
             for (caller, answer) in refusals.iter().chain(&successes) {
-                let expected = route.expected(*caller, public);
+                let expected = route.expected(*caller, public, version);
                 assert_eq!(
                     answer.status, expected,
-                    "{route:?} by {caller:?} in a {room} room: {}",
+                    "{version:?} {route:?} by {caller:?} in a {room} room: {}",
                     answer.body
                 );
                 if !expected.is_success() {
@@ -349,15 +453,16 @@ async fn every_route_for_every_caller_in_public_and_group_rooms() {
             assert_eq!(
                 w.snapshot(&shared).await,
                 before,
-                "a refused {route:?} in a {room} room changed it"
+                "a refused {version:?} {route:?} in a {room} room changed it"
             );
         }
     }
     println!(
-        "permission matrix: {cases} cases ({} routes × {} callers × 2 room types)",
+        "permission matrix: {cases} cases ({} v1 and {} v4 routes × {} callers × 2 room types)",
         ROUTES.len(),
+        ROUTES_V4.len(),
         CALLERS.len()
     );
-    assert_eq!(cases, 400);
+    assert_eq!(cases, (ROUTES.len() + ROUTES_V4.len()) * CALLERS.len() * 2);
     w.env.assert_invariants().await;
 }

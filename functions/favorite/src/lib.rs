@@ -1,8 +1,8 @@
-//! The `favorite` endpoint group: marking a conversation as a favorite (spec §6.9).
+//! The `favorite` endpoint group: marking a conversation as a favorite (spec §6.9, v4 §6.10).
 
 use talk::app::Preferences;
 use talk::domain::RoomToken;
-use talk::routing::ApiVersion::V1;
+use talk::routing::ApiVersion::{V1, V4};
 use talk::routing::Verb::{Delete, Post};
 use talk::routing::{Call, Route};
 use talk::{Failure, Reply, on};
@@ -10,8 +10,8 @@ use talk::{Failure, Reply, on};
 talk::function! {
     name: "favorite",
     routes: [
-        Route::spreed(Post, &[V1], "/room/{token}/favorite", on!(room add_favorite)),
-        Route::spreed(Delete, &[V1], "/room/{token}/favorite", on!(room remove_favorite)),
+        Route::spreed(Post, &[V1, V4], "/room/{token}/favorite", on!(room add_favorite)),
+        Route::spreed(Delete, &[V1, V4], "/room/{token}/favorite", on!(room remove_favorite)),
     ],
 }
 

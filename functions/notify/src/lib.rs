@@ -1,8 +1,8 @@
-//! The `notify` endpoint group: the notification level (spec §6.10).
+//! The `notify` endpoint group: the notification level (spec §6.10, v4 §6.11).
 
 use talk::app::Preferences;
 use talk::domain::{DomainError, NotificationLevel, RoomToken};
-use talk::routing::ApiVersion::V1;
+use talk::routing::ApiVersion::{V1, V4};
 use talk::routing::Verb::Post;
 use talk::routing::{Call, Route};
 use talk::{ApiRequest, Failure, Reply, on};
@@ -10,7 +10,7 @@ use talk::{ApiRequest, Failure, Reply, on};
 talk::function! {
     name: "notify",
     routes: [
-        Route::spreed(Post, &[V1], "/room/{token}/notify", on!(room set_level)),
+        Route::spreed(Post, &[V1, V4], "/room/{token}/notify", on!(room set_level)),
     ],
 }
 
@@ -22,7 +22,7 @@ async fn set_level(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Re
 fn level(request: &ApiRequest) -> Result<Preferences, Failure> {
     let level = match NotificationLevel::from_code(request.params()?.required_int("level")?) {
         Some(level) if level != NotificationLevel::Default => level,
-        _ => return Err(DomainError::invalid("level must be 1, 2 or 3").into()),
+        _ => return Err(DomainError::invalid("level", "level must be 1, 2 or 3").into()),
     };
     Ok(Preferences {
         favorite: None,

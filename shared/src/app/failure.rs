@@ -1,6 +1,8 @@
 //! Why a handler did not answer with its reply, and the one mapping of every failure to the
 //! OCS error the client gets (logged here, where the response is made, when it is ours).
 
+use http::StatusCode;
+
 use crate::domain::{DomainError, SESSION_SECONDS};
 use crate::ocs::ApiError;
 use crate::request::ParamError;
@@ -50,7 +52,9 @@ impl Failure {
             DomainError::NotFound => ApiError::NotFound,
             DomainError::Forbidden => ApiError::Forbidden,
             DomainError::LobbyActive => ApiError::LobbyActive,
-            DomainError::Invalid(message) => ApiError::BadRequest(message),
+            DomainError::Invalid { reason, message } => ApiError::rejected(StatusCode::BAD_REQUEST, reason, message),
+            DomainError::Unknown(reason) => ApiError::rejected(StatusCode::NOT_FOUND, reason, ""),
+            DomainError::Refused(reason) => ApiError::rejected(StatusCode::FORBIDDEN, reason, ""),
             DomainError::Throttled { retry_after } => ApiError::TooManyRequests {
                 retry_after: u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX),
                 message: "Too many wrong passwords; try again later",
@@ -86,7 +90,14 @@ mod tests {
             (DomainError::NotFound.into(), ApiError::NotFound),
             (DomainError::Forbidden.into(), ApiError::Forbidden),
             (DomainError::LobbyActive.into(), ApiError::LobbyActive),
-            (DomainError::invalid("why").into(), ApiError::bad_request("why")),
+            (
+                DomainError::invalid("name", "why").into(),
+                ApiError::rejected(StatusCode::BAD_REQUEST, "name", "why"),
+            ),
+            (
+                DomainError::Unknown("invite").into(),
+                ApiError::rejected(StatusCode::NOT_FOUND, "invite", ""),
+            ),
             (DomainError::Busy(20).into(), ApiError::Unavailable),
             (
                 StoreError::Unavailable("throttled".into()).into(),
@@ -95,8 +106,8 @@ mod tests {
             (StoreError::Malformed("bad item".into()).into(), ApiError::Internal),
             (DomainError::Inconsistent("lock".into()).into(), ApiError::Internal),
             (
-                ParamError("Missing parameter x".into()).into(),
-                ApiError::bad_request("Missing parameter x"),
+                ParamError::new("x", "Missing parameter x").into(),
+                ApiError::rejected(StatusCode::BAD_REQUEST, "x", "Missing parameter x"),
             ),
         ];
         for (failure, expected) in cases {

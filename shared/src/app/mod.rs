@@ -10,16 +10,18 @@ use std::future::Future;
 
 use lambda_http::Body;
 use lambda_http::http::{HeaderValue, Response};
+use serde_json::Value;
 
 use crate::domain::access::{Caller, Need};
 use crate::domain::commit::{Edit, change_room};
 use crate::domain::secrets::secret_hash;
 use crate::domain::{
-    DomainError, NO_SESSION, NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId, now,
+    ApiVersion, DomainError, NO_SESSION, NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId, now,
 };
 use crate::ocs::{ApiError, Reply};
 use crate::request::{ApiRequest, ParamError};
 use crate::store::Store;
+use crate::view::room_object_v4;
 
 /// The table `talkctl` uses when `TABLE_NAME` is not set (Lambda functions require it).
 pub const DEFAULT_TABLE_NAME: &str = "talk";
@@ -47,6 +49,46 @@ pub enum Callers {
 pub struct Preferences {
     pub favorite: Option<bool>,
     pub level: Option<NotificationLevel>,
+}
+
+/// A committed change, for its answer (v4 §3): `[]` through v1; through v4 a setter's answer
+/// is the caller's room object after the change, a removal's `null`.
+#[derive(Debug)]
+pub struct Changed {
+    /// The room after the change; `None` when it was deleted.
+    pub room: Option<RoomAggregate>,
+    pub caller: Caller,
+    pub version: Option<ApiVersion>,
+}
+
+impl Changed {
+    /// A setter's answer: `[]` (v1), or the caller's room object (v4; `null` when the caller
+    /// is no longer in the room).
+    pub fn room_object(self) -> Reply {
+        match self.version {
+            Some(ApiVersion::V4) => {
+                let object = self.room.as_ref().and_then(|room| {
+                    let me = room.participant_of(&self.caller)?;
+                    Some(room_object_v4(room, Some(me)))
+                });
+                Reply::ok(object.unwrap_or(Value::Null))
+            }
+            _ => Reply::done(),
+        }
+    }
+
+    /// A removal's answer: `[]` (v1), or `null` (v4).
+    pub fn null(self) -> Reply {
+        null_in_v4(self.version)
+    }
+}
+
+/// The answer of a change that returns nothing: `[]` through v1, `null` through v4 (v4 §3).
+pub fn null_in_v4(version: Option<ApiVersion>) -> Reply {
+    match version {
+        Some(ApiVersion::V4) => Reply::ok(Value::Null),
+        _ => Reply::done(),
+    }
 }
 
 /// Everything a handler needs; built once in `main` and shared by reference.
@@ -185,7 +227,7 @@ impl App {
     /// A change to a room by a participant (spec §6.4–6.8, §7): the room is read concurrently
     /// with authentication, then [`change_room`] authorises the caller (404, 403), refuses a
     /// command whose parameters did not parse (400), and commits what `decide` makes of the
-    /// room and the command. Answers `data: []`.
+    /// room and the command. The [`Changed`] result makes the answer.
     pub async fn change_room<C>(
         &self,
         request: &ApiRequest,
@@ -194,11 +236,15 @@ impl App {
         need: Need,
         command: Result<C, ParamError>,
         decide: impl Fn(&RoomAggregate, &Participant, &C) -> Result<Option<Edit>, DomainError>,
-    ) -> Result<Reply, Failure> {
+    ) -> Result<Changed, Failure> {
         let (caller, room) = self.room_and_caller(request, token, callers).await?;
         let command = command.map_err(DomainError::from);
-        change_room(&self.store, token, &caller, room, need, command, decide).await?;
-        Ok(Reply::done())
+        let room = change_room(&self.store, token, &caller, room, need, command, decide).await?;
+        Ok(Changed {
+            room,
+            caller,
+            version: request.api_version(),
+        })
     }
 
     /// The caller (spec §4 steps 2–3) and the room, read concurrently.
@@ -269,8 +315,10 @@ impl App {
         Some(room)
     }
 
-    /// Sets the caller's own preferences in a room (spec §6.9, §6.10): user participants only;
-    /// 404 before any parameter check.
+    /// Sets the caller's own preferences in a room (spec §6.9, §6.10; v4 §6.10, §6.11): user
+    /// participants only; 404 before any parameter check. Through v4 the answer is the room
+    /// object, made from the room item (read with the row) and the updated row: no
+    /// participant list is needed.
     pub async fn set_preferences(
         &self,
         request: &ApiRequest,
@@ -278,24 +326,34 @@ impl App {
         preferences: Result<Preferences, Failure>,
     ) -> Result<Reply, Failure> {
         let claimed = request.claimed_user();
-        let (user, row) = self
+        let v4 = request.api_version() == Some(ApiVersion::V4);
+        let (user, (row, room)) = self
             .user_and(request, async {
-                match &claimed {
-                    Some(user) => Ok(self.store.user_participant(token, user).await?),
-                    None => Ok(None),
-                }
+                let Some(user) = &claimed else {
+                    return Ok((None, None));
+                };
+                let room = async {
+                    match v4 {
+                        true => self.store.room_item(token).await,
+                        false => Ok(None),
+                    }
+                };
+                Ok(tokio::try_join!(self.store.user_participant(token, user), room)?)
             })
             .await?;
         row.ok_or(DomainError::NotFound)?;
         let preferences = preferences?;
-        if self
+        let row = self
             .store
-            .update_preferences(token, &user.id, preferences.favorite, preferences.level)
+            .update_preferences(token, &user.id, preferences.favorite, preferences.level, now())
             .await?
-        {
-            Ok(Reply::done())
-        } else {
-            Err(DomainError::NotFound.into())
+            .ok_or(DomainError::NotFound)?;
+        match room {
+            Some(room) if v4 => {
+                let room = RoomAggregate::new(room, vec![row]);
+                Ok(Reply::ok(room_object_v4(&room, room.participants.first())))
+            }
+            _ => Ok(Reply::done()),
         }
     }
 

@@ -43,7 +43,7 @@ pub async fn remove_user(store: &Store, user: &UserId) -> Result<(), RemoveUserE
         )
         .await;
         match removal {
-            Ok(()) | Err(DomainError::NotFound) => {}
+            Ok(_) | Err(DomainError::NotFound) => {}
             Err(error) => return Err(failed(error)),
         }
         // After the removal, so that its own message is renamed too.

@@ -96,7 +96,8 @@ where
 /// A change to a room by a participant: authorises the caller with `need` (404, 403), then
 /// fails with the command's own error if its parameters did not parse (400), then lets
 /// `decide` turn the room and the command into an edit (`None`: nothing to change) and commits
-/// it with its message under the room's version.
+/// it with its message under the room's version. Returns the room as it is after the change
+/// (`None` when the change deleted it).
 pub async fn change_room<C>(
     store: &Store,
     token: &RoomToken,
@@ -105,27 +106,37 @@ pub async fn change_room<C>(
     need: Need,
     command: Result<C, DomainError>,
     decide: impl Fn(&RoomAggregate, &Participant, &C) -> Result<Option<Edit>, DomainError>,
-) -> Result<(), DomainError> {
+) -> Result<Option<RoomAggregate>, DomainError> {
     let (command, decide) = (&command, &decide);
     with_retries(store, token, first, |loaded| async move {
         let (aggregate, me) = authorize(loaded.as_ref(), caller, need)?;
         let command = command.as_ref().map_err(Clone::clone)?;
         let Some(edit) = decide(aggregate, me, command)? else {
-            return Ok(Attempt::Done(()));
+            return Ok(Attempt::Done(Some(aggregate.clone())));
         };
-        let committed = if edit.deletes_room {
-            store.delete_room(aggregate).await?
-        } else {
-            commit(store, aggregate, me, edit).await?
-        };
-        Ok(if committed { Attempt::Done(()) } else { Attempt::Again })
+        if edit.deletes_room {
+            return Ok(if store.delete_room(aggregate).await? {
+                Attempt::Done(None)
+            } else {
+                Attempt::Again
+            });
+        }
+        Ok(match commit(store, aggregate, me, edit).await? {
+            Some(after) => Attempt::Done(Some(after)),
+            None => Attempt::Again,
+        })
     })
     .await
 }
 
 /// Commits `edit` with its message (posted by `me`, numbered after the room's newest) under the
-/// version `aggregate` was read at; `false` when the room changed since.
-async fn commit(store: &Store, aggregate: &RoomAggregate, me: &Participant, edit: Edit) -> Result<bool, DomainError> {
+/// version `aggregate` was read at: the room after it, or `None` when the room changed since.
+async fn commit(
+    store: &Store,
+    aggregate: &RoomAggregate,
+    me: &Participant,
+    edit: Edit,
+) -> Result<Option<RoomAggregate>, DomainError> {
     let mut room = edit.room;
     let message = edit.event.map(|event| {
         let message = event.by_participant(me, aggregate.room.last_message_id + 1, now());
@@ -133,13 +144,26 @@ async fn commit(store: &Store, aggregate: &RoomAggregate, me: &Participant, edit
         message
     });
     room.version = aggregate.room.version + 1;
-    let edit = RoomEdit {
-        previous: aggregate,
-        room: &room,
-        message: message.as_ref(),
-        upserted: &edit.upserted,
-        removed: &edit.removed,
-        releases_pair: edit.releases_pair,
-    };
-    Ok(store.commit_edit(edit).await?)
+    let committed = store
+        .commit_edit(RoomEdit {
+            previous: aggregate,
+            room: &room,
+            message: message.as_ref(),
+            upserted: &edit.upserted,
+            removed: &edit.removed,
+            releases_pair: edit.releases_pair,
+        })
+        .await?;
+    if !committed {
+        return Ok(None);
+    }
+    let same = |a: &Participant, b: &Participant| a.actor_type == b.actor_type && a.actor_id == b.actor_id;
+    let mut participants: Vec<Participant> = aggregate
+        .participants
+        .iter()
+        .filter(|p| !edit.removed.iter().chain(&edit.upserted).any(|gone| same(p, gone)))
+        .cloned()
+        .collect();
+    participants.extend(edit.upserted);
+    Ok(Some(RoomAggregate::new(room, participants)))
 }

@@ -22,9 +22,16 @@ pub enum DomainError {
     /// Too many wrong passwords from this client: try again in `retry_after` seconds.
     #[error("too many wrong passwords; retry after {retry_after} s")]
     Throttled { retry_after: i64 },
-    /// The input is not acceptable; the text says why.
-    #[error("{0}")]
-    Invalid(String),
+    /// The input is not acceptable: the reason v4 names (a parameter or a rule, v4 §3) and
+    /// a text saying why.
+    #[error("{message}")]
+    Invalid { reason: String, message: String },
+    /// A named target (user, group, attendee) is unknown: 404 with the reason v4 names.
+    #[error("unknown {0}")]
+    Unknown(&'static str),
+    /// The caller may not do this to this target: 403 with the reason v4 names.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// The room kept changing under every attempt to commit a change.
     #[error("the room kept changing; gave up after {0} attempts")]
     Busy(usize),
@@ -37,14 +44,18 @@ pub enum DomainError {
 }
 
 impl DomainError {
-    /// An [`DomainError::Invalid`] with a message naming the problem.
-    pub fn invalid(message: impl Into<String>) -> Self {
-        Self::Invalid(message.into())
+    /// An [`DomainError::Invalid`] with its reason and a message naming the problem.
+    pub fn invalid(reason: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            reason: reason.to_string(),
+            message: message.into(),
+        }
     }
 }
 
+/// A refused name is 400 `{"error":"name"}` (v4 §6.2; rename says `value`, §6.4).
 impl From<InvalidRoomName> for DomainError {
     fn from(error: InvalidRoomName) -> Self {
-        Self::Invalid(error.0.to_string())
+        Self::invalid("name", error.0)
     }
 }

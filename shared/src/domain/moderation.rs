@@ -4,25 +4,32 @@
 use super::commit::Edit;
 use super::error::DomainError;
 use super::secrets::room_password_hash;
-use super::{ParticipantType, RoomAggregate, RoomName, RoomType, SystemEvent};
+use super::{ApiVersion, Participant, ParticipantType, RoomAggregate, RoomName, RoomType, SystemEvent};
 
 /// spec §6.5: delete the room with every participant and message; not one-to-one rooms.
 pub fn delete(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainError> {
     if aggregate.room.room_type == RoomType::OneToOne {
         return Err(DomainError::invalid(
+            "type",
             "One-to-one conversations cannot be deleted; remove yourself instead",
         ));
     }
     Ok(Some(Edit::delete(&aggregate.room)))
 }
 
-/// spec §6.4: rename. `None` when the name does not change.
-pub fn rename(aggregate: &RoomAggregate, name: &str) -> Result<Option<Edit>, DomainError> {
+/// spec §6.4, v4 §6.4: rename, within `version`'s length limit. `None` when the name does not
+/// change.
+pub fn rename(aggregate: &RoomAggregate, name: &str, version: ApiVersion) -> Result<Option<Edit>, DomainError> {
     let room = &aggregate.room;
     if room.room_type == RoomType::OneToOne {
-        return Err(DomainError::invalid("One-to-one conversations cannot be renamed"));
+        return Err(DomainError::invalid(
+            "type",
+            "One-to-one conversations cannot be renamed",
+        ));
     }
-    let name = RoomName::parse(name)?.into_string();
+    let name = RoomName::parse_for(name, version)
+        .map_err(|refused| DomainError::invalid("value", refused.0))?
+        .into_string();
     if name == room.name {
         return Ok(None);
     }
@@ -43,12 +50,15 @@ pub fn set_read_only(aggregate: &RoomAggregate, state: i64) -> Result<Option<Edi
         return Ok(None);
     }
     if room.room_type == RoomType::OneToOne {
-        return Err(DomainError::invalid("One-to-one conversations cannot be locked"));
+        return Err(DomainError::invalid(
+            "type",
+            "One-to-one conversations cannot be locked",
+        ));
     }
     let event = match state {
         0 => SystemEvent::ReadOnlyOff,
         1 => SystemEvent::ReadOnly,
-        _ => return Err(DomainError::invalid("state must be 0 or 1")),
+        _ => return Err(DomainError::invalid("value", "state must be 0 or 1")),
     };
     Ok(Some(Edit::change(room, |room| room.read_only = state, event)))
 }
@@ -57,7 +67,10 @@ pub fn set_read_only(aggregate: &RoomAggregate, state: i64) -> Result<Option<Edi
 pub fn make_public(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainError> {
     match aggregate.room.room_type {
         RoomType::Public => Ok(None),
-        RoomType::OneToOne => Err(DomainError::invalid("One-to-one conversations cannot be made public")),
+        RoomType::OneToOne => Err(DomainError::invalid(
+            "type",
+            "One-to-one conversations cannot be made public",
+        )),
         _ => Ok(Some(Edit::change(
             &aggregate.room,
             |room| room.room_type = RoomType::Public,
@@ -67,13 +80,17 @@ pub fn make_public(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainErro
 }
 
 /// spec §6.7 DELETE: disallow guests, removing guests and self-joined users (guest moderators
-/// stay). A group room already: `None`, or (rows of guests left behind by an earlier change
-/// that failed half-way) an edit that only removes them.
-pub fn make_private(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainError> {
+/// stay through v1; v4 §6.8 removes them too). A group room already: `None`, or (rows of
+/// guests left behind by an earlier change that failed half-way) an edit that only removes
+/// them.
+pub fn make_private(aggregate: &RoomAggregate, version: ApiVersion) -> Result<Option<Edit>, DomainError> {
     match aggregate.room.room_type {
         RoomType::Group if aggregate.stale.is_empty() => Ok(None),
         RoomType::Group => Ok(Some(Edit::of(&aggregate.room))),
-        RoomType::OneToOne => Err(DomainError::invalid("One-to-one conversations cannot be made private")),
+        RoomType::OneToOne => Err(DomainError::invalid(
+            "type",
+            "One-to-one conversations cannot be made private",
+        )),
         _ => {
             let mut edit = Edit::change(
                 &aggregate.room,
@@ -83,11 +100,10 @@ pub fn make_private(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainErr
             edit.removed = aggregate
                 .participants
                 .iter()
-                .filter(|p| {
-                    matches!(
-                        p.participant_type,
-                        ParticipantType::Guest | ParticipantType::UserSelfJoined
-                    )
+                .filter(|p| match p.participant_type {
+                    ParticipantType::Guest | ParticipantType::UserSelfJoined => true,
+                    ParticipantType::GuestModerator => version == ApiVersion::V4,
+                    _ => false,
                 })
                 .cloned()
                 .collect();
@@ -97,10 +113,17 @@ pub fn make_private(aggregate: &RoomAggregate) -> Result<Option<Edit>, DomainErr
 }
 
 /// spec §6.8: set (non-empty) or remove (empty) the password of a public room; a message on
-/// every call.
-pub fn set_password(aggregate: &RoomAggregate, password: &str) -> Result<Option<Edit>, DomainError> {
+/// every call. Another room is 403 through v1, 400 `type` through v4 (v4 §6.9).
+pub fn set_password(
+    aggregate: &RoomAggregate,
+    password: &str,
+    version: ApiVersion,
+) -> Result<Option<Edit>, DomainError> {
     if aggregate.room.room_type != RoomType::Public {
-        return Err(DomainError::Forbidden);
+        return Err(match version {
+            ApiVersion::V1 => DomainError::Forbidden,
+            ApiVersion::V4 => DomainError::invalid("type", "Only public conversations have a password"),
+        });
     }
     let (hash, event) = if password.is_empty() {
         (None, SystemEvent::PasswordRemoved)
@@ -116,6 +139,77 @@ pub fn set_password(aggregate: &RoomAggregate, password: &str) -> Result<Option<
         event,
     )))
 }
+
+/// v4 §6.6: the description, trimmed; the same text is no change (even in one-to-one rooms).
+pub fn set_description(aggregate: &RoomAggregate, description: &str) -> Result<Option<Edit>, DomainError> {
+    let room = &aggregate.room;
+    let description = description.trim();
+    if description == room.description {
+        return Ok(None);
+    }
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(DomainError::invalid(
+            "value",
+            "The description must not be longer than 2000 characters",
+        ));
+    }
+    if room.room_type == RoomType::OneToOne {
+        return Err(DomainError::invalid(
+            "type",
+            "One-to-one conversations have no description",
+        ));
+    }
+    let event = if description.is_empty() {
+        SystemEvent::DescriptionRemoved
+    } else {
+        SystemEvent::DescriptionSet {
+            description: description.to_string(),
+        }
+    };
+    Ok(Some(Edit::change(
+        room,
+        |room| room.description = description.to_string(),
+        event,
+    )))
+}
+
+/// v4 §7.8 `PUT /permissions/default`: the room's default permissions (bit 1 "custom" added
+/// unless 0); every attendee's own permissions are reset. No system message.
+pub fn set_default_permissions(aggregate: &RoomAggregate, permissions: i64) -> Result<Option<Edit>, DomainError> {
+    let room = &aggregate.room;
+    if room.room_type == RoomType::OneToOne {
+        return Err(DomainError::invalid(
+            "type",
+            "One-to-one conversations have no default permissions",
+        ));
+    }
+    if !(0..=MAX_PERMISSIONS).contains(&permissions) {
+        return Err(DomainError::invalid("permissions", "permissions must be 0 to 255"));
+    }
+    let mut edit = Edit::of(room);
+    edit.room.default_permissions = with_custom_bit(permissions);
+    edit.upserted = aggregate
+        .participants
+        .iter()
+        .filter(|p| p.permissions != 0)
+        .map(|p| Participant {
+            permissions: 0,
+            ..p.clone()
+        })
+        .collect();
+    Ok((edit.room != *room || !edit.upserted.is_empty()).then_some(edit))
+}
+
+/// The highest permission value (all bits, v4 §5).
+pub const MAX_PERMISSIONS: i64 = 255;
+
+/// v4 §7.8: stored permissions carry bit 1 ("custom") unless they are 0.
+pub fn with_custom_bit(permissions: i64) -> i64 {
+    if permissions == 0 { 0 } else { permissions | 1 }
+}
+
+/// Most characters of a description (v4 §6.6).
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 #[cfg(test)]
 mod tests {
@@ -138,8 +232,8 @@ mod tests {
     #[test]
     fn rename_trims_and_skips_the_same_name() {
         let room = aggregate(RoomType::Group, "Team");
-        assert_eq!(rename(&room, " Team "), Ok(None));
-        let edit = rename(&room, " New ").unwrap().unwrap();
+        assert_eq!(rename(&room, " Team ", ApiVersion::V1), Ok(None));
+        let edit = rename(&room, " New ", ApiVersion::V1).unwrap().unwrap();
         assert_eq!(edit.room.name, "New");
         assert_eq!(
             edit.event,
@@ -148,8 +242,8 @@ mod tests {
                 new: "New".into()
             })
         );
-        assert!(rename(&room, "  ").is_err());
-        assert!(rename(&aggregate(RoomType::OneToOne, ""), "x").is_err());
+        assert!(rename(&room, "  ", ApiVersion::V1).is_err());
+        assert!(rename(&aggregate(RoomType::OneToOne, ""), "x", ApiVersion::V1).is_err());
     }
 
     #[test]
@@ -160,9 +254,12 @@ mod tests {
             Ok(None),
             "unchanged state wins over one-to-one"
         );
-        assert!(matches!(set_read_only(&one_to_one, 1), Err(DomainError::Invalid(_))));
+        assert!(matches!(
+            set_read_only(&one_to_one, 1),
+            Err(DomainError::Invalid { .. })
+        ));
         let group = aggregate(RoomType::Group, "Team");
-        assert!(matches!(set_read_only(&group, 2), Err(DomainError::Invalid(_))));
+        assert!(matches!(set_read_only(&group, 2), Err(DomainError::Invalid { .. })));
         assert_eq!(
             set_read_only(&group, 1).unwrap().unwrap().event,
             Some(SystemEvent::ReadOnly)
@@ -172,9 +269,9 @@ mod tests {
     #[test]
     fn public_and_private_are_idempotent_and_refused_for_one_to_one() {
         assert_eq!(make_public(&aggregate(RoomType::Public, "x")), Ok(None));
-        assert_eq!(make_private(&aggregate(RoomType::Group, "x")), Ok(None));
+        assert_eq!(make_private(&aggregate(RoomType::Group, "x"), ApiVersion::V1), Ok(None));
         assert!(make_public(&aggregate(RoomType::OneToOne, "")).is_err());
-        assert!(make_private(&aggregate(RoomType::OneToOne, "")).is_err());
+        assert!(make_private(&aggregate(RoomType::OneToOne, ""), ApiVersion::V1).is_err());
         assert_eq!(
             make_public(&aggregate(RoomType::Group, "x"))
                 .unwrap()
@@ -188,13 +285,17 @@ mod tests {
     #[test]
     fn passwords_need_a_public_room() {
         assert_eq!(
-            set_password(&aggregate(RoomType::Group, "x"), "pw"),
+            set_password(&aggregate(RoomType::Group, "x"), "pw", ApiVersion::V1),
             Err(DomainError::Forbidden)
         );
-        let set = set_password(&aggregate(RoomType::Public, "x"), "pw").unwrap().unwrap();
+        let set = set_password(&aggregate(RoomType::Public, "x"), "pw", ApiVersion::V1)
+            .unwrap()
+            .unwrap();
         assert!(set.room.password_hash.is_some());
         assert_eq!(set.event, Some(SystemEvent::PasswordSet));
-        let removed = set_password(&aggregate(RoomType::Public, "x"), "").unwrap().unwrap();
+        let removed = set_password(&aggregate(RoomType::Public, "x"), "", ApiVersion::V1)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (removed.room.password_hash, removed.event),
             (None, Some(SystemEvent::PasswordRemoved))

@@ -7,10 +7,11 @@ use crate::store::{JoinOutcome, PASSWORD_WINDOW_SECONDS, Store};
 use super::access::Caller;
 use super::commit::{Attempt, Edit, with_retries};
 use super::error::DomainError;
+use super::moderation::{MAX_PERMISSIONS, with_custom_bit};
 use super::secrets::{new_guest_secret, new_session_id, room_password_matches, secret_hash};
 use super::{
-    MessageUser, NO_SESSION, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType, SystemEvent, User,
-    UserId, now,
+    ActorType, ApiVersion, MessageUser, NO_SESSION, Participant, ParticipantType, RoomAggregate, RoomToken, RoomType,
+    SystemEvent, User, UserId, attendee_id, now,
 };
 
 /// Most guests and self-joined users with a live session in one room: every request on a
@@ -23,19 +24,71 @@ fn same_row(a: &Participant, b: &Participant) -> bool {
 }
 
 /// spec §7.2: add a user as a plain participant (`user_added`); `None` when already there.
-pub fn add(aggregate: &RoomAggregate, invited: Option<&User>) -> Result<Option<Edit>, DomainError> {
+/// Through v4 (v4 §7.2) a self-joined user becomes a plain participant, with `user_added`.
+pub fn add(
+    aggregate: &RoomAggregate,
+    invited: Option<&User>,
+    version: ApiVersion,
+) -> Result<Option<Edit>, DomainError> {
+    refuse_one_to_one(aggregate)?;
+    let user = invited.ok_or(DomainError::Unknown("new-participant"))?;
+    let mut edit = Edit::of(&aggregate.room).with_event(SystemEvent::UserAdded(MessageUser::for_user(user)));
+    match aggregate.user_participant(&user.id) {
+        Some(row) if row.participant_type == ParticipantType::UserSelfJoined && version == ApiVersion::V4 => {
+            edit.upserted.push(Participant {
+                participant_type: ParticipantType::User,
+                ..row.clone()
+            })
+        }
+        Some(_) => return Ok(None),
+        None => edit.upserted.push(new_member(aggregate, user, ParticipantType::User)),
+    }
+    Ok(Some(edit))
+}
+
+/// v4 §7.2 `source=groups`: invite a group: its attendee (`group_added`) and its members who
+/// are not participants yet (`user_added` each). `None` when nothing is new.
+pub fn add_group(
+    aggregate: &RoomAggregate,
+    group: &str,
+    members: Option<&[User]>,
+) -> Result<Option<Edit>, DomainError> {
+    refuse_one_to_one(aggregate)?;
+    let members = members.ok_or(DomainError::Unknown("new-participant"))?;
+    let mut edit = Edit::of(&aggregate.room);
+    let mut events = Vec::new();
+    if !aggregate.room.groups.iter().any(|g| g == group) {
+        edit.room.groups.push(group.to_string());
+        events.push(SystemEvent::GroupAdded(MessageUser::for_group(group)));
+    }
+    for user in members {
+        if aggregate.user_participant(&user.id).is_none() {
+            edit.upserted.push(new_member(aggregate, user, ParticipantType::User));
+            events.push(SystemEvent::UserAdded(MessageUser::for_user(user)));
+        }
+    }
+    // A change records one message; the first says what happened (the group, else the first
+    // user), as Talk's list of messages starts with it.
+    edit.event = events.into_iter().next();
+    Ok(edit.event.is_some().then_some(edit))
+}
+
+/// A new member's row: they have read everything until now (v4 §8.2).
+fn new_member(aggregate: &RoomAggregate, user: &User, participant_type: ParticipantType) -> Participant {
+    Participant {
+        last_read_message: aggregate.room.last_message_id,
+        ..Participant::user(user, participant_type)
+    }
+}
+
+fn refuse_one_to_one(aggregate: &RoomAggregate) -> Result<(), DomainError> {
     if aggregate.room.room_type == RoomType::OneToOne {
         return Err(DomainError::invalid(
-            "Participants cannot be added to one-to-one conversations",
+            "room-type",
+            "Participants cannot be added to or removed from one-to-one conversations",
         ));
     }
-    let user = invited.ok_or(DomainError::NotFound)?;
-    if aggregate.user_participant(&user.id).is_some() {
-        return Ok(None);
-    }
-    let mut edit = Edit::of(&aggregate.room).with_event(SystemEvent::UserAdded(MessageUser::for_user(user)));
-    edit.upserted.push(Participant::user(user, ParticipantType::User));
-    Ok(Some(edit))
+    Ok(())
 }
 
 /// spec §7.3: the caller leaves the conversation; the last member's leaving deletes it.
@@ -57,6 +110,7 @@ pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>
         && !others.iter().any(|p| p.participant_type.is_moderator())
     {
         return Err(DomainError::invalid(
+            "last-moderator",
             "Promote another participant to moderator before leaving",
         ));
     }
@@ -69,20 +123,58 @@ pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>
 
 /// spec §7.4: a moderator removes a user; removing yourself is leaving (§7.3).
 pub fn remove(aggregate: &RoomAggregate, me: &Participant, target: &str) -> Result<Option<Edit>, DomainError> {
-    if aggregate.room.room_type == RoomType::OneToOne {
-        return Err(DomainError::invalid(
-            "Participants cannot be removed from one-to-one conversations",
-        ));
-    }
+    refuse_one_to_one(aggregate)?;
     let target = UserId::parse(target)
         .ok()
         .and_then(|id| aggregate.user_participant(&id))
         .ok_or(DomainError::NotFound)?;
+    remove_row(aggregate, me, target)
+}
+
+/// v4 §7.4: a moderator removes an attendee by id: a user (`user_removed`), a guest, or a
+/// group attendee (its members stay); removing yourself is leaving (§7.3).
+pub fn remove_attendee(
+    aggregate: &RoomAggregate,
+    me: &Participant,
+    attendee: i64,
+) -> Result<Option<Edit>, DomainError> {
+    let token = &aggregate.room.token;
+    if let Some(group) = aggregate
+        .room
+        .groups
+        .iter()
+        .find(|group| group_attendee_id(token, group) == attendee)
+    {
+        refuse_one_to_one(aggregate)?;
+        let mut edit = Edit::of(&aggregate.room);
+        edit.room.groups.retain(|g| g != group);
+        return Ok(Some(edit));
+    }
+    let target = aggregate
+        .participants
+        .iter()
+        .find(|p| p.attendee_id(token) == attendee)
+        .ok_or(DomainError::Unknown("participant"))?;
+    refuse_one_to_one(aggregate)?;
+    if target.actor_type == ActorType::Guests {
+        let mut edit = Edit::of(&aggregate.room);
+        edit.removed.push(target.clone());
+        return Ok(Some(edit));
+    }
+    remove_row(aggregate, me, target)
+}
+
+/// The attendee id of a group invited to the room (v4 §9).
+pub fn group_attendee_id(token: &RoomToken, group: &str) -> i64 {
+    attendee_id(token, ActorType::GROUPS, group)
+}
+
+fn remove_row(aggregate: &RoomAggregate, me: &Participant, target: &Participant) -> Result<Option<Edit>, DomainError> {
     if same_row(target, me) {
         return leave(aggregate, me);
     }
     if target.participant_type == ParticipantType::Owner {
-        return Err(DomainError::Forbidden);
+        return Err(DomainError::Refused("owner"));
     }
     let mut edit = Edit::of(&aggregate.room).with_event(SystemEvent::UserRemoved(target.as_message_user()));
     edit.removed.push(target.clone());
@@ -102,11 +194,13 @@ pub fn remove_guest(aggregate: &RoomAggregate, session: &str) -> Result<Option<E
     Ok(Some(edit))
 }
 
-/// Whom a moderator change is about: a user, or a guest by their session id (spec §7.7).
+/// Whom a moderator change is about: a user, or a guest by their session id (spec §7.7); an
+/// attendee by id (v4 §7.7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     User(String),
     Session(String),
+    Attendee(i64),
 }
 
 /// spec §7.7: promote (3→2, 4→6) or demote (2→3, 6→4) a participant.
@@ -124,14 +218,23 @@ pub fn set_moderator(
             .participants
             .iter()
             .find(|p| p.participant_type.is_guest() && p.session_id == *session && session != "0"),
+        Target::Attendee(id) => {
+            let token = &aggregate.room.token;
+            if aggregate.room.groups.iter().any(|g| group_attendee_id(token, g) == *id) {
+                return Err(DomainError::invalid("type", "Groups cannot be moderators"));
+            }
+            aggregate.participants.iter().find(|p| p.attendee_id(token) == *id)
+        }
     }
     .ok_or(DomainError::NotFound)?;
     if aggregate.room.room_type == RoomType::OneToOne {
         return Err(DomainError::invalid(
+            "room-type",
             "One-to-one conversations have no moderators to change",
         ));
     }
-    if !promote && same_row(row, me) {
+    // Through v4 nobody changes their own type (v4 §7.7); through v1, nobody demotes themselves.
+    if (!promote || matches!(target, Target::Attendee(_))) && same_row(row, me) {
         return Err(DomainError::Forbidden);
     }
     let user = row.as_message_user();
@@ -145,6 +248,7 @@ pub fn set_moderator(
         (ParticipantType::GuestModerator, false) => (ParticipantType::Guest, SystemEvent::GuestModeratorDemoted(user)),
         _ => {
             return Err(DomainError::invalid(
+                "participant",
                 "This participant cannot be promoted or demoted that way",
             ));
         }
@@ -153,6 +257,82 @@ pub fn set_moderator(
     edit.upserted.push(Participant {
         participant_type: new_type,
         ..row.clone()
+    });
+    Ok(Some(edit))
+}
+
+/// How `PUT /attendees/permissions` combines the given permissions with the current ones
+/// (v4 §7.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermissionMethod {
+    Set,
+    Add,
+    Remove,
+}
+
+impl PermissionMethod {
+    /// `set`, `add` or `remove`; else 400 `method`.
+    pub fn parse(method: &str) -> Result<Self, DomainError> {
+        match method {
+            "set" => Ok(Self::Set),
+            "add" => Ok(Self::Add),
+            "remove" => Ok(Self::Remove),
+            _ => Err(DomainError::invalid("method", "method must be set, add or remove")),
+        }
+    }
+}
+
+/// v4 §7.8: an attendee's own permissions. Moderators' cannot change (403 `moderator`); a
+/// self-joined user becomes a plain participant. No system message.
+pub fn set_permissions(
+    aggregate: &RoomAggregate,
+    attendee: i64,
+    method: PermissionMethod,
+    permissions: i64,
+) -> Result<Option<Edit>, DomainError> {
+    let room = &aggregate.room;
+    let target = aggregate
+        .participants
+        .iter()
+        .find(|p| p.attendee_id(&room.token) == attendee);
+    let is_group = room
+        .groups
+        .iter()
+        .any(|g| group_attendee_id(&room.token, g) == attendee);
+    if target.is_none() && !is_group {
+        return Err(DomainError::Unknown("participant"));
+    }
+    if room.room_type == RoomType::OneToOne {
+        return Err(DomainError::invalid(
+            "room-type",
+            "One-to-one conversations have no permissions to change",
+        ));
+    }
+    let Some(target) = target else {
+        return Err(DomainError::invalid("type", "Groups have no permissions of their own"));
+    };
+    if target.participant_type.is_moderator() {
+        return Err(DomainError::Refused("moderator"));
+    }
+    if !(0..=MAX_PERMISSIONS).contains(&permissions) {
+        return Err(DomainError::invalid("value", "permissions must be 0 to 255"));
+    }
+    let current = target.effective_permissions(room);
+    let stored = match method {
+        PermissionMethod::Set => with_custom_bit(permissions),
+        PermissionMethod::Add => with_custom_bit(current | permissions),
+        PermissionMethod::Remove => with_custom_bit(current & !permissions),
+    };
+    let participant_type = match target.participant_type {
+        ParticipantType::UserSelfJoined => ParticipantType::User,
+        other => other,
+    };
+    let mut edit = Edit::of(room);
+    edit.upserted.push(Participant {
+        permissions: stored,
+        participant_type,
+        last_attendee_activity: now(),
+        ..target.clone()
     });
     Ok(Some(edit))
 }
@@ -345,7 +525,7 @@ mod tests {
         );
         assert!(matches!(
             leave(&aggregate, &aggregate.participants[0]),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Invalid { .. })
         ));
         let plain = leave(&aggregate, &aggregate.participants[1]).unwrap().unwrap();
         assert_eq!(plain.removed.len(), 1);
@@ -395,11 +575,11 @@ mod tests {
         assert_eq!(promoted.upserted[0].participant_type, ParticipantType::Moderator);
         assert!(matches!(
             set_moderator(&aggregate, me, &Target::User("b".into()), false),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Invalid { .. })
         ));
         assert!(matches!(
             set_moderator(&aggregate, me, &Target::User("a".into()), true),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Invalid { .. })
         ));
         assert_eq!(
             set_moderator(&aggregate, me, &Target::User("a".into()), false),
@@ -426,7 +606,7 @@ mod tests {
             ],
         );
         let moderator = &aggregate.participants[1];
-        assert_eq!(remove(&aggregate, moderator, "a"), Err(DomainError::Forbidden));
+        assert_eq!(remove(&aggregate, moderator, "a"), Err(DomainError::Refused("owner")));
         assert_eq!(remove(&aggregate, moderator, "nobody"), Err(DomainError::NotFound));
         assert_eq!(
             remove(&aggregate, moderator, "b").unwrap().unwrap().removed[0].actor_id,
@@ -438,7 +618,7 @@ mod tests {
         );
         assert!(matches!(
             remove(&pair, &pair.participants[0], "b"),
-            Err(DomainError::Invalid(_))
+            Err(DomainError::Invalid { .. })
         ));
     }
 }

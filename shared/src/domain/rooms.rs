@@ -5,8 +5,8 @@ use crate::store::{CreateOutcome, Store};
 use super::commit::{Attempt, with_retries};
 use super::error::DomainError;
 use super::{
-    GroupId, Message, MessageUser, Participant, ParticipantType, ROOM_ID_COUNTER, Room, RoomAggregate, RoomName,
-    RoomToken, RoomType, SystemEvent, User, UserId, now,
+    ApiVersion, GroupId, Message, MessageUser, Participant, ParticipantType, ROOM_ID_COUNTER, Room, RoomAggregate,
+    RoomName, RoomToken, RoomType, SystemEvent, User, UserId, now,
 };
 
 /// Attempts at drawing a free random token before giving up.
@@ -21,23 +21,47 @@ pub async fn rooms_of(store: &Store, user: &UserId, tokens: Vec<RoomToken>) -> R
     Ok(rooms)
 }
 
-/// A `POST /room` request, its parameters parsed (spec §6.2 step 1).
+/// A `POST /room` request, its parameters parsed (spec §6.2 step 1), under the rules of the
+/// API version it came through (v4 §13.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CreateRequest {
-    OneToOne { invite: String },
-    FromGroup { group: String },
-    Named { room_type: RoomType, name: RoomName },
+pub struct CreateRequest {
+    kind: CreateKind,
+    version: ApiVersion,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CreateKind {
+    OneToOne {
+        invite: String,
+    },
+    FromGroup {
+        group: String,
+        room_type: RoomType,
+        name: String,
+    },
+    Named {
+        room_type: RoomType,
+        name: RoomName,
+    },
 }
 
 /// A creation with what the store said it depends on, read concurrently with authentication.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Creation {
+pub struct Creation {
+    kind: Prepared,
+    version: ApiVersion,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Prepared {
     OneToOne {
         invited: Option<User>,
         existing: Option<RoomToken>,
     },
     FromGroup {
         group: String,
+        room_type: RoomType,
+        name: String,
         members: Option<Vec<User>>,
     },
     Named {
@@ -54,114 +78,178 @@ pub enum Created {
 
 impl CreateRequest {
     /// The request for `roomType`, `invite` and `roomName` as sent (spec §6.2 step 1): 400 for
-    /// a type that is not 1, 2 or 3, or a group or public room without a valid name.
-    pub fn new(room_type: i64, invite: String, room_name: &str) -> Result<Self, DomainError> {
-        match RoomType::from_code(room_type) {
-            Some(RoomType::OneToOne) => Ok(Self::OneToOne { invite }),
-            Some(RoomType::Group) if !invite.is_empty() => Ok(Self::FromGroup { group: invite }),
-            Some(room_type @ (RoomType::Group | RoomType::Public)) => Ok(Self::Named {
+    /// a type that is not 1, 2 or 3, or a group or public room without a valid name. Through
+    /// v1 an invitation names a group for group rooms; through v4 for public rooms too, and
+    /// `roomName` names the room (the group's name when empty).
+    pub fn new(room_type: i64, invite: String, room_name: &str, version: ApiVersion) -> Result<Self, DomainError> {
+        let kind = match RoomType::from_code(room_type) {
+            Some(RoomType::OneToOne) => CreateKind::OneToOne { invite },
+            Some(room_type @ (RoomType::Group | RoomType::Public))
+                if !invite.is_empty() && (room_type == RoomType::Group || version == ApiVersion::V4) =>
+            {
+                let name = match version {
+                    ApiVersion::V1 => String::new(),
+                    ApiVersion::V4 => room_name.to_string(),
+                };
+                CreateKind::FromGroup {
+                    group: invite,
+                    room_type,
+                    name,
+                }
+            }
+            Some(room_type @ (RoomType::Group | RoomType::Public)) => CreateKind::Named {
                 room_type,
-                name: RoomName::parse(room_name)?,
-            }),
-            _ => Err(DomainError::invalid("roomType must be 1, 2 or 3")),
-        }
+                name: RoomName::parse_for(room_name, version)?,
+            },
+            _ => return Err(DomainError::invalid("type", "roomType must be 1, 2 or 3")),
+        };
+        Ok(Self { kind, version })
     }
 
     /// Reads what the creation depends on, for the user the credentials name.
     pub async fn prepare(self, store: &Store, caller: Option<&UserId>) -> Result<Creation, DomainError> {
-        match self {
-            Self::OneToOne { invite } => {
-                let (Ok(invite), Some(caller)) = (UserId::parse(invite.as_str()), caller) else {
-                    return Ok(Creation::OneToOne {
-                        invited: None,
-                        existing: None,
-                    });
-                };
-                let (invited, existing) = tokio::try_join!(store.get_user(&invite), store.pair_room(caller, &invite))?;
-                Ok(Creation::OneToOne { invited, existing })
-            }
-            Self::FromGroup { group } => {
+        let kind = match self.kind {
+            CreateKind::OneToOne { invite } => match (UserId::parse(invite.as_str()), caller) {
+                (Ok(invite), Some(caller)) => {
+                    let (invited, existing) =
+                        tokio::try_join!(store.get_user(&invite), store.pair_room(caller, &invite))?;
+                    Prepared::OneToOne { invited, existing }
+                }
+                _ => Prepared::OneToOne {
+                    invited: None,
+                    existing: None,
+                },
+            },
+            CreateKind::FromGroup { group, room_type, name } => {
                 let members = match GroupId::parse(group.as_str()) {
                     Ok(id) => store.group_members(&id).await?,
                     Err(_) => None,
                 };
-                Ok(Creation::FromGroup { group, members })
+                Prepared::FromGroup {
+                    group,
+                    room_type,
+                    name,
+                    members,
+                }
             }
-            Self::Named { room_type, name } => Ok(Creation::Named { room_type, name }),
-        }
+            CreateKind::Named { room_type, name } => Prepared::Named { room_type, name },
+        };
+        Ok(Creation {
+            kind,
+            version: self.version,
+        })
     }
 }
 
-/// Creates a conversation (spec §6.2 steps 2–4).
+/// Creates a conversation (spec §6.2 steps 2–4; v4 §6.2, §13.1): a one-to-one room has both
+/// users through v1, only its creator through v4 (the other user joins with their own
+/// `POST /room`); a group invitation adds its members, and through v4 the group attendee.
 pub async fn create(store: &Store, caller: &User, creation: Creation) -> Result<Created, DomainError> {
-    match creation {
-        Creation::OneToOne { invited, existing } => {
-            let invited = invited.ok_or(DomainError::NotFound)?;
+    let version = creation.version;
+    let owner = Participant::user(caller, ParticipantType::Owner);
+    match creation.kind {
+        Prepared::OneToOne { invited, existing } => {
+            let invited = invited.ok_or(DomainError::Unknown("invite"))?;
             if invited.id == caller.id {
-                return Err(DomainError::Forbidden);
+                return Err(DomainError::Refused("invite"));
             }
+            let joining: &[&User] = match version {
+                ApiVersion::V1 => &[caller, &invited],
+                ApiVersion::V4 => &[caller],
+            };
             if let Some(token) = existing
-                && let Some(room) = reopen_one_to_one(store, &token, caller, &invited).await?
+                && let Some(room) = reopen_one_to_one(store, &token, joining).await?
             {
                 return Ok(Created::Existing(room));
             }
             // No room of the pair, or it was deleted since its lock was read: a new one.
-            let participants = vec![
-                Participant::user(caller, ParticipantType::Owner),
-                Participant::user(&invited, ParticipantType::Owner),
-            ];
-            let pair = vec![caller.clone(), invited.clone()];
-            insert(
-                store,
-                caller,
-                RoomType::OneToOne,
-                String::new(),
+            let participants = joining
+                .iter()
+                .map(|user| Participant::user(user, ParticipantType::Owner))
+                .collect();
+            let new = NewRoom {
+                room_type: RoomType::OneToOne,
+                name: String::new(),
                 participants,
-                pair,
-                &invited,
-            )
-            .await
+                pair: vec![caller.clone(), invited.clone()],
+                groups: Vec::new(),
+            };
+            insert(store, caller, new, joining).await
         }
-        Creation::FromGroup { group, members } => {
-            let members = members.ok_or(DomainError::NotFound)?;
-            let mut participants = vec![Participant::user(caller, ParticipantType::Owner)];
+        Prepared::FromGroup {
+            group,
+            room_type,
+            name,
+            members,
+        } => {
+            let members = members.ok_or(DomainError::Unknown("invite"))?;
+            let name = if name.trim().is_empty() {
+                group.clone()
+            } else {
+                RoomName::parse_for(&name, version)?.into_string()
+            };
+            let mut participants = vec![owner];
             participants.extend(
                 members
                     .iter()
                     .filter(|m| m.id != caller.id)
                     .map(|m| Participant::user(m, ParticipantType::User)),
             );
-            insert(store, caller, RoomType::Group, group, participants, Vec::new(), caller).await
-        }
-        Creation::Named { room_type, name } => {
-            insert(
-                store,
-                caller,
+            let groups = match version {
+                ApiVersion::V1 => Vec::new(),
+                ApiVersion::V4 => vec![group],
+            };
+            let new = NewRoom {
                 room_type,
-                name.into_string(),
-                vec![Participant::user(caller, ParticipantType::Owner)],
-                Vec::new(),
-                caller,
-            )
-            .await
+                name,
+                participants,
+                pair: Vec::new(),
+                groups,
+            };
+            insert(store, caller, new, &[caller]).await
+        }
+        Prepared::Named { room_type, name } => {
+            let new = NewRoom {
+                room_type,
+                name: name.into_string(),
+                participants: vec![owner],
+                pair: Vec::new(),
+                groups: Vec::new(),
+            };
+            insert(store, caller, new, &[caller]).await
         }
     }
 }
 
-/// Writes a new room under a fresh token, with its `conversation_created` message and a
-/// `user_added` message for every other user (not in one-to-one rooms).
-async fn insert(
-    store: &Store,
-    creator: &User,
+/// What a new room starts with.
+struct NewRoom {
     room_type: RoomType,
     name: String,
     participants: Vec<Participant>,
     pair: Vec<User>,
-    other_in_pair: &User,
-) -> Result<Created, DomainError> {
+    groups: Vec<String>,
+}
+
+/// Writes a new room under a fresh token, with its `conversation_created` message, a
+/// `group_added` message for an invited group and a `user_added` message for every other user
+/// (not in one-to-one rooms). Everyone has read these messages. When the one-to-one pair's
+/// room appeared meanwhile, `joining` are added to it instead.
+async fn insert(store: &Store, creator: &User, new: NewRoom, joining: &[&User]) -> Result<Created, DomainError> {
+    let NewRoom {
+        room_type,
+        name,
+        mut participants,
+        pair,
+        groups,
+    } = new;
     let id = store.next_id(ROOM_ID_COUNTER).await?;
     let timestamp = now();
     let mut events = vec![SystemEvent::ConversationCreated];
+    events.extend(
+        groups
+            .iter()
+            .map(|group| SystemEvent::GroupAdded(MessageUser::for_group(group))),
+    );
     if room_type != RoomType::OneToOne {
         events.extend(
             participants
@@ -183,10 +271,14 @@ async fn insert(
         .collect();
     let mut room = Room {
         pair,
+        groups,
         ..Room::new(RoomToken::generate(), id, room_type, name)
     };
     if let Some(last) = messages.last() {
         room.record(last);
+    }
+    for participant in &mut participants {
+        participant.last_read_message = room.last_message_id;
     }
     let mut aggregate = RoomAggregate::new(room.clone(), participants);
     for _ in 0..TOKEN_ATTEMPTS {
@@ -197,7 +289,7 @@ async fn insert(
                 aggregate.room = room.clone();
             }
             CreateOutcome::PairExists(token) => {
-                if let Some(room) = reopen_one_to_one(store, &token, creator, other_in_pair).await? {
+                if let Some(room) = reopen_one_to_one(store, &token, joining).await? {
                     return Ok(Created::Existing(room));
                 }
             }
@@ -208,24 +300,27 @@ async fn insert(
     )))
 }
 
-/// The existing one-to-one room of a pair, with whoever had left it added back as owner
-/// (spec §6.2 step 2, §7.3), under the room's version; `None` when the room is gone (the last
-/// leave deleted it, and its lock with it, since the lock was read).
+/// The existing one-to-one room of a pair, with those of `joining` who had left it (or, in
+/// v4, never joined) added as owners (spec §6.2 step 2, §7.3), under the room's version;
+/// `None` when the room is gone (the last leave deleted it, and its lock with it, since the
+/// lock was read).
 async fn reopen_one_to_one(
     store: &Store,
     token: &RoomToken,
-    a: &User,
-    b: &User,
+    joining: &[&User],
 ) -> Result<Option<RoomAggregate>, DomainError> {
     let first = store.load_room(token).await?;
     with_retries(store, token, first, |loaded| async move {
         let Some(mut room) = loaded else {
             return Ok(Attempt::Done(None));
         };
-        let missing: Vec<Participant> = [a, b]
-            .into_iter()
+        let missing: Vec<Participant> = joining
+            .iter()
             .filter(|user| room.user_participant(&user.id).is_none())
-            .map(|user| Participant::user(user, ParticipantType::Owner))
+            .map(|user| Participant {
+                last_read_message: room.room.last_message_id,
+                ..Participant::user(user, ParticipantType::Owner)
+            })
             .collect();
         if !missing.is_empty() {
             if !store.add_participants(&room, &missing).await? {

@@ -56,6 +56,16 @@ pub struct Room {
     /// with the first of them, so a new account of the same id gets a new room.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted_users: Vec<UserId>,
+    /// v4 §6.6: at most 2000 characters; empty when unset.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// v4 §7.8: the room's default permissions, 0 when unset.
+    #[serde(default)]
+    pub default_permissions: i64,
+    /// v4 §6.2, §7.2: groups invited as attendees (`actorType: groups`); their members are
+    /// participants of their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
 }
 
 impl Room {
@@ -79,6 +89,9 @@ impl Room {
             password_version: 0,
             pair: Vec::new(),
             deleted_users: Vec::new(),
+            description: String::new(),
+            default_permissions: 0,
+            groups: Vec::new(),
         }
     }
 
@@ -119,6 +132,12 @@ pub struct Participant {
     /// (or joined while it had none).
     #[serde(default)]
     pub password_version: i64,
+    /// v4 §7.8: the attendee's own permissions, 0 when unset.
+    #[serde(default)]
+    pub permissions: i64,
+    /// v4 §6.1: unix seconds of the attendee's last change of their own settings.
+    #[serde(default)]
+    pub last_attendee_activity: i64,
 }
 
 /// The `sessionId` of a row without a session.
@@ -126,6 +145,24 @@ pub const NO_SESSION: &str = "0";
 
 /// A session ends this many seconds after the last request that carried it (v4 spec §13.5).
 pub const SESSION_SECONDS: i64 = 100;
+
+/// v4 §5: what moderators may do (everything but "custom").
+pub const MODERATOR_PERMISSIONS: i64 = 254;
+/// v4 §5: what everyone else may do when nothing is configured (no "ignore lobby").
+pub const PARTICIPANT_PERMISSIONS: i64 = 246;
+
+/// An attendee's id (v4 §9): derived from the room and the actor, so that it is stable, needs
+/// no counter item and no write, and is the same however the attendee's row is read. It is the
+/// top 52 bits of SHA-256 over token, actor type and actor id, plus one: positive, below
+/// 2^53 (safe in JavaScript), and two attendees of one room collide with odds below 2^-40 for
+/// rooms of a thousand.
+pub fn attendee_id(token: &RoomToken, actor_type: &str, actor_id: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{token}\n{actor_type}\n{actor_id}").as_bytes());
+    let mut top = [0u8; 8];
+    top.copy_from_slice(&digest[..8]);
+    (u64::from_be_bytes(top) >> 12) as i64 + 1
+}
 
 fn no_session() -> String {
     NO_SESSION.to_string()
@@ -147,6 +184,8 @@ impl Participant {
             in_call: 0,
             last_ping: 0,
             password_version: 0,
+            permissions: 0,
+            last_attendee_activity: 0,
         }
     }
 
@@ -165,6 +204,8 @@ impl Participant {
             in_call: 0,
             last_ping: now,
             password_version: 0,
+            permissions: 0,
+            last_attendee_activity: 0,
         }
     }
 
@@ -203,6 +244,25 @@ impl Participant {
             session_id: no_session(),
             in_call: 0,
             ..self
+        }
+    }
+
+    /// v4 §9: the attendee's stable numeric id in the room (see [`attendee_id`]).
+    pub fn attendee_id(&self, token: &RoomToken) -> i64 {
+        attendee_id(token, self.actor_type.as_str(), &self.actor_id)
+    }
+
+    /// v4 §7.8: the permissions in effect: moderators 254; else the attendee's own, else the
+    /// room's default, else 246.
+    pub fn effective_permissions(&self, room: &Room) -> i64 {
+        if self.participant_type.is_moderator() {
+            MODERATOR_PERMISSIONS
+        } else if self.permissions != 0 {
+            self.permissions
+        } else if room.default_permissions != 0 {
+            room.default_permissions
+        } else {
+            PARTICIPANT_PERMISSIONS
         }
     }
 

@@ -94,6 +94,9 @@ pub enum ActorType {
 }
 
 impl ActorType {
+    /// The `actorType` of a group attendee (v4 §9), which has no participant row.
+    pub const GROUPS: &'static str = "groups";
+
     /// The `actorType` text.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -138,5 +141,23 @@ mod tests {
             ParticipantType::UserSelfJoined
         );
         assert!(serde_json::from_str::<ParticipantType>("9").is_err());
+    }
+}
+
+/// A version of Talk's API below `/apps/spreed/api/` (conversation API v1 and v4; the chat
+/// API is v1 too). Use cases whose rules differ between the versions take the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersion {
+    V1,
+    V4,
+}
+
+impl ApiVersion {
+    /// The path segment (`v1`, `v4`).
+    pub const fn segment(self) -> &'static str {
+        match self {
+            Self::V1 => "v1",
+            Self::V4 => "v4",
+        }
     }
 }

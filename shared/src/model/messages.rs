@@ -17,7 +17,10 @@ pub enum Content {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SystemEvent {
     ConversationCreated,
-    ConversationRenamed { old: String, new: String },
+    ConversationRenamed {
+        old: String,
+        new: String,
+    },
     GuestsAllowed,
     GuestsDisallowed,
     ReadOnly,
@@ -30,6 +33,13 @@ pub enum SystemEvent {
     ModeratorDemoted(MessageUser),
     GuestModeratorPromoted(MessageUser),
     GuestModeratorDemoted(MessageUser),
+    /// v4 §6.6: the description was set to a non-empty text.
+    DescriptionSet {
+        description: String,
+    },
+    DescriptionRemoved,
+    /// v4 §6.2, §7.2: a group was invited; its parameter has `type: group`.
+    GroupAdded(MessageUser),
 }
 
 impl SystemEvent {
@@ -50,6 +60,9 @@ impl SystemEvent {
             Self::ModeratorDemoted(_) => "moderator_demoted",
             Self::GuestModeratorPromoted(_) => "guest_moderator_promoted",
             Self::GuestModeratorDemoted(_) => "guest_moderator_demoted",
+            Self::DescriptionSet { .. } => "description_set",
+            Self::DescriptionRemoved => "description_removed",
+            Self::GroupAdded(_) => "group_added",
         }
     }
 
@@ -82,7 +95,8 @@ impl SystemEvent {
             | Self::ModeratorPromoted(user)
             | Self::ModeratorDemoted(user)
             | Self::GuestModeratorPromoted(user)
-            | Self::GuestModeratorDemoted(user) => Some(user),
+            | Self::GuestModeratorDemoted(user)
+            | Self::GroupAdded(user) => Some(user),
             _ => None,
         }
     }
@@ -106,6 +120,9 @@ impl SystemEvent {
             "moderator_demoted" => with_user(Self::ModeratorDemoted)?,
             "guest_moderator_promoted" => with_user(Self::GuestModeratorPromoted)?,
             "guest_moderator_demoted" => with_user(Self::GuestModeratorDemoted)?,
+            "description_set" => Self::DescriptionSet { description: new? },
+            "description_removed" => Self::DescriptionRemoved,
+            "group_added" => with_user(Self::GroupAdded)?,
             _ => return None,
         })
     }
@@ -138,6 +155,7 @@ impl From<Message> for MessageRecord {
         let user = event.user().cloned();
         let (old_name, new_name) = match &event {
             SystemEvent::ConversationRenamed { old, new } => (Some(old.clone()), Some(new.clone())),
+            SystemEvent::DescriptionSet { description } => (None, Some(description.clone())),
             _ => (None, None),
         };
         Self {
@@ -173,6 +191,15 @@ impl TryFrom<MessageRecord> for Message {
 }
 
 impl MessageUser {
+    /// The `{group}` parameter of `group_added`.
+    pub fn for_group(group: &str) -> Self {
+        Self {
+            kind: "group".to_string(),
+            id: group.to_string(),
+            name: group.to_string(),
+        }
+    }
+
     /// The `{user}` parameter for a user account.
     pub fn for_user(user: &User) -> Self {
         Self {
@@ -212,7 +239,13 @@ mod tests {
             SystemEvent::ModeratorPromoted(bob.clone()),
             SystemEvent::ModeratorDemoted(bob.clone()),
             SystemEvent::GuestModeratorPromoted(bob.clone()),
-            SystemEvent::GuestModeratorDemoted(bob),
+            SystemEvent::GuestModeratorDemoted(bob.clone()),
+            SystemEvent::DescriptionSet {
+                description: "d".into(),
+            },
+            SystemEvent::DescriptionRemoved,
+            SystemEvent::GroupAdded(MessageUser::for_group("admins")),
+            SystemEvent::UserAdded(bob),
         ];
         for event in events {
             let message = event.clone().by_user(&alice, 3, 100);

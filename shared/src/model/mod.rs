@@ -10,9 +10,12 @@ pub mod messages;
 mod room_name;
 pub mod secrets;
 
-pub use entities::{Message, MessageUser, NO_SESSION, Participant, Room, RoomAggregate, SESSION_SECONDS, User};
+pub use entities::{
+    MODERATOR_PERMISSIONS, Message, MessageUser, NO_SESSION, PARTICIPANT_PERMISSIONS, Participant, Room, RoomAggregate,
+    SESSION_SECONDS, User, attendee_id,
+};
 pub use ids::{GroupId, RoomToken, UserId};
-pub use kinds::{ActorType, NotificationLevel, ParticipantType, RoomType};
+pub use kinds::{ActorType, ApiVersion, NotificationLevel, ParticipantType, RoomType};
 pub use messages::{Content, SystemEvent};
 pub use room_name::{InvalidRoomName, RoomName};
 

@@ -6,8 +6,10 @@
 #[error("{0}")]
 pub struct InvalidRoomName(pub &'static str);
 
-/// Most characters (not bytes) a room name may have (spec §11.1).
+/// Most characters (not bytes) a room name may have through API v1 (spec §11.1).
 pub const MAX_ROOM_NAME_CHARS: usize = 200;
+/// Most characters a room name may have through API v4 (v4 §6.2, §13.2).
+pub const MAX_ROOM_NAME_CHARS_V4: usize = 255;
 
 /// Unicode's format characters (general category Cf, Unicode 15.1), inclusive ranges: invisible
 /// characters such as U+200B (zero width space) and U+202E (right-to-left override) that make
@@ -54,6 +56,11 @@ impl RoomName {
     /// Trims ASCII whitespace and checks the name: 400 when blank (also of Unicode white
     /// space such as U+00A0), with a refused character, or too long.
     pub fn parse(raw: &str) -> Result<Self, InvalidRoomName> {
+        Self::parse_for(raw, super::ApiVersion::V1)
+    }
+
+    /// [`RoomName::parse`] with the length limit of `version` (v4 §13.2).
+    pub fn parse_for(raw: &str, version: super::ApiVersion) -> Result<Self, InvalidRoomName> {
         let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace());
         if trimmed.chars().any(is_refused) {
             return Err(InvalidRoomName(
@@ -63,8 +70,14 @@ impl RoomName {
         if trimmed.trim().is_empty() {
             return Err(InvalidRoomName("The room name must not be empty"));
         }
-        if trimmed.chars().count() > MAX_ROOM_NAME_CHARS {
-            return Err(InvalidRoomName("The room name must not be longer than 200 characters"));
+        match version {
+            super::ApiVersion::V1 if trimmed.chars().count() > MAX_ROOM_NAME_CHARS => {
+                return Err(InvalidRoomName("The room name must not be longer than 200 characters"));
+            }
+            super::ApiVersion::V4 if trimmed.chars().count() > MAX_ROOM_NAME_CHARS_V4 => {
+                return Err(InvalidRoomName("The room name must not be longer than 255 characters"));
+            }
+            _ => {}
         }
         Ok(Self(trimmed.to_string()))
     }

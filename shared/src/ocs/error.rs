@@ -32,6 +32,14 @@ pub enum ApiError {
     /// A parameter is missing, ill-typed or not acceptable; the text says which.
     #[error("{0}")]
     BadRequest(String),
+    /// A controller's refusal (v4 §3): its status, the reason v4 sends as `data.error` (v1 and
+    /// an empty reason send `data: []`), and the text for `meta.message`.
+    #[error("{message}")]
+    Rejected {
+        status: StatusCode,
+        reason: String,
+        message: String,
+    },
     /// The caller must wait before trying again: too many failed attempts, or a full room. The
     /// response carries `Retry-After` with the seconds to wait.
     #[error("{message}")]
@@ -50,6 +58,15 @@ impl ApiError {
         Self::BadRequest(message.into())
     }
 
+    /// A controller's refusal with its reason (v4 §3).
+    pub fn rejected(status: StatusCode, reason: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Rejected {
+            status,
+            reason: reason.into(),
+            message: message.into(),
+        }
+    }
+
     /// The HTTP status of this error under the v2 envelope.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -59,6 +76,7 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Rejected { status, .. } => *status,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,

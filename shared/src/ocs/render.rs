@@ -60,8 +60,9 @@ pub fn render_reply(reply: Reply, format: Format, envelope: Envelope) -> Respons
 }
 
 /// Renders an error: the OCS envelope with `data: []`, except for the CSRF answer (plain
-/// JSON, spec §2.1) and 405 (empty body, spec §1).
-pub fn render_error(error: &ApiError, format: Format, envelope: Envelope) -> Response<Body> {
+/// JSON, spec §2.1) and 405 (empty body, spec §1); with `reasons` (API v4, v4 §3), a
+/// controller's refusal carries `data: {"error": reason}`.
+pub fn render_error(error: &ApiError, format: Format, envelope: Envelope, reasons: bool) -> Response<Body> {
     match error {
         ApiError::CsrfCheckFailed => plain_response(
             StatusCode::PRECONDITION_FAILED,
@@ -76,8 +77,11 @@ pub fn render_error(error: &ApiError, format: Format, envelope: Envelope) -> Res
                 Envelope::V1 => StatusCode::OK,
             };
             let message = error.to_string();
-            let mut response =
-                envelope_response(http_status, error.ocs_status(), &message, json!([]), format, envelope);
+            let data = match error {
+                ApiError::Rejected { reason, .. } if reasons && !reason.is_empty() => json!({"error": reason}),
+                _ => json!([]),
+            };
+            let mut response = envelope_response(http_status, error.ocs_status(), &message, data, format, envelope);
             if let ApiError::TooManyRequests { retry_after, .. } = error {
                 response
                     .headers_mut()
@@ -159,7 +163,7 @@ mod tests {
     #[test]
     fn not_logged_in_is_401_with_statuscode_997() {
         for envelope in [Envelope::V1, Envelope::V2] {
-            let response = render_error(&ApiError::NotLoggedIn, Format::Json, envelope);
+            let response = render_error(&ApiError::NotLoggedIn, Format::Json, envelope, false);
             assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
             let body = body_json(&response);
             assert_eq!(body["ocs"]["meta"]["statuscode"], 997);
@@ -171,7 +175,7 @@ mod tests {
 
     #[test]
     fn csrf_failure_is_plain_json_whatever_the_format() {
-        let response = render_error(&ApiError::CsrfCheckFailed, Format::Xml, Envelope::V2);
+        let response = render_error(&ApiError::CsrfCheckFailed, Format::Xml, Envelope::V2, false);
         assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
         assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
         assert_eq!(body_json(&response), json!({"message": "CSRF check failed"}));
@@ -179,7 +183,7 @@ mod tests {
 
     #[test]
     fn v1_errors_answer_http_200_with_the_status_in_meta() {
-        let response = render_error(&ApiError::NotFound, Format::Json, Envelope::V1);
+        let response = render_error(&ApiError::NotFound, Format::Json, Envelope::V1, false);
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
             body_json(&response)["ocs"]["meta"],
@@ -192,7 +196,7 @@ mod tests {
 
     #[test]
     fn method_not_allowed_has_an_empty_body() {
-        let response = render_error(&ApiError::MethodNotAllowed, Format::Json, Envelope::V2);
+        let response = render_error(&ApiError::MethodNotAllowed, Format::Json, Envelope::V2, false);
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert!(matches!(response.body(), Body::Empty));
     }

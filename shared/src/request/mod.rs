@@ -15,7 +15,7 @@ use http::{HeaderMap, Method, Response};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 
-use crate::model::UserId;
+use crate::model::{ApiVersion, UserId};
 use crate::ocs::{ApiError, Envelope, Format, Reply, render_error, render_reply};
 use crate::store::CallStats;
 
@@ -39,6 +39,8 @@ pub struct ApiRequest {
     pub(crate) caller_kind: std::sync::OnceLock<&'static str>,
     /// The path pattern of the route that serves the request, for the log line.
     pub(crate) route: std::sync::OnceLock<&'static str>,
+    /// The API version of the route's path, once a route matched.
+    version: std::sync::OnceLock<ApiVersion>,
     params: Result<Params, ParamError>,
 }
 
@@ -85,6 +87,7 @@ impl ApiRequest {
             source_ip,
             caller_kind: std::sync::OnceLock::new(),
             route: std::sync::OnceLock::new(),
+            version: std::sync::OnceLock::new(),
         }
     }
 
@@ -97,8 +100,14 @@ impl ApiRequest {
                 &ApiError::InvalidQuery,
                 self.query_format.unwrap_or(Format::Xml),
                 self.envelope,
+                false,
             ),
-            Err(error) => render_error(&error, self.format, self.envelope),
+            Err(error) => render_error(
+                &error,
+                self.format,
+                self.envelope,
+                self.api_version() == Some(ApiVersion::V4),
+            ),
         }
     }
 
@@ -134,9 +143,18 @@ impl ApiRequest {
         UserId::parse(self.basic_credentials()?.user).ok()
     }
 
-    /// Notes the path pattern of the route that serves the request, for the log line.
-    pub fn note_route(&self, pattern: &'static str) {
+    /// Notes the path pattern of the route that serves the request, for the log line, and
+    /// the API version its path names.
+    pub fn note_route(&self, pattern: &'static str, version: Option<ApiVersion>) {
         let _ = self.route.set(pattern);
+        if let Some(version) = version {
+            let _ = self.version.set(version);
+        }
+    }
+
+    /// The API version of the route's path (`None` for capabilities, or before routing).
+    pub fn api_version(&self) -> Option<ApiVersion> {
+        self.version.get().copied()
     }
 
     /// The value of a cookie, from any `Cookie` header.

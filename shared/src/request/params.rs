@@ -6,14 +6,18 @@ use serde_json::{Map, Value};
 use crate::domain::DomainError;
 use crate::ocs::ApiError;
 
-/// A parameter or body that cannot be read as the endpoint needs it (400); the text says which.
+/// A parameter or body that cannot be read as the endpoint needs it (400): which parameter
+/// (empty for the body), and a text saying what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ParamError(pub String);
+#[error("{message}")]
+pub struct ParamError {
+    pub name: String,
+    pub message: String,
+}
 
 impl From<ParamError> for ApiError {
     fn from(error: ParamError) -> Self {
-        ApiError::BadRequest(error.0)
+        ApiError::rejected(http::StatusCode::BAD_REQUEST, error.name, error.message)
     }
 }
 
@@ -21,7 +25,10 @@ impl From<ParamError> for ApiError {
 /// order of checks (after 404 and 403), as input it cannot accept.
 impl From<ParamError> for DomainError {
     fn from(error: ParamError) -> Self {
-        DomainError::Invalid(error.0)
+        DomainError::Invalid {
+            reason: error.name,
+            message: error.message,
+        }
     }
 }
 
@@ -38,7 +45,7 @@ impl Params {
         let mut params = Map::new();
         insert_form(&mut params, query.as_bytes());
         if body.len() > MAX_BODY_BYTES {
-            return Err(ParamError::new("The request body is larger than 1 MiB"));
+            return Err(ParamError::new("", "The request body is larger than 1 MiB"));
         }
         let essence = content_type
             .map(|value| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
@@ -48,7 +55,7 @@ impl Params {
             "application/json" if !body.iter().all(u8::is_ascii_whitespace) => {
                 match serde_json::from_slice::<Value>(body) {
                     Ok(Value::Object(object)) => params.extend(object),
-                    _ => return Err(ParamError::new("The body is not a JSON object")),
+                    _ => return Err(ParamError::new("", "The body is not a JSON object")),
                 }
             }
             _ => {}
@@ -77,7 +84,7 @@ impl Params {
         };
         parsed
             .map(Some)
-            .ok_or_else(|| ParamError::new(format!("Parameter {name} must be an integer")))
+            .ok_or_else(|| ParamError::new(name, format!("Parameter {name} must be an integer")))
     }
 
     /// A required `int` parameter.
@@ -91,7 +98,19 @@ impl Params {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.clone())),
             Some(Value::Number(number)) => Ok(Some(number.to_string())),
-            Some(_) => Err(ParamError::new(format!("Parameter {name} must be a string"))),
+            Some(_) => Err(ParamError::new(name, format!("Parameter {name} must be a string"))),
+        }
+    }
+
+    /// A `bool` parameter (v4 §2): JSON `true`/`false`, an integer (0 is false), or text
+    /// (`""`, `"0"` and `"false"` are false, as in PHP for query strings); `None` when missing.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ParamError> {
+        match self.present(name) {
+            None => Ok(None),
+            Some(Value::Bool(value)) => Ok(Some(*value)),
+            Some(Value::Number(number)) => Ok(Some(number.as_f64() != Some(0.0))),
+            Some(Value::String(text)) => Ok(Some(!matches!(text.as_str(), "" | "0" | "false"))),
+            Some(_) => Err(ParamError::new(name, format!("Parameter {name} must be a boolean"))),
         }
     }
 
@@ -102,8 +121,12 @@ impl Params {
 }
 
 impl ParamError {
-    fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+    /// The error of parameter `name` (empty: the body), with what is wrong.
+    pub fn new(name: &str, message: impl Into<String>) -> Self {
+        Self {
+            name: name.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -122,7 +145,7 @@ fn parse_decimal(text: &str) -> Option<i64> {
 }
 
 fn missing(name: &str) -> ParamError {
-    ParamError::new(format!("Missing parameter {name}"))
+    ParamError::new(name, format!("Missing parameter {name}"))
 }
 
 #[cfg(test)]
@@ -159,10 +182,10 @@ mod tests {
         assert_eq!(params.int("neg").unwrap(), Some(-2));
         assert_eq!(params.int("n").unwrap(), Some(2));
         for name in ["bad", "empty", "f", "b"] {
-            assert!(matches!(params.int(name), Err(ParamError(_))), "{name}");
+            assert!(matches!(params.int(name), Err(ParamError { .. })), "{name}");
         }
         assert_eq!(params.int("missing").unwrap(), None);
-        assert!(matches!(params.required_int("missing"), Err(ParamError(_))));
+        assert!(matches!(params.required_int("missing"), Err(ParamError { .. })));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::items::{from_item, key, string_attr, to_item, with_gsi1};
 use super::keys::{
-    APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, MEMBER_PREFIX, USER_SK, app_password_sk, group_pk, member_sk, user_pk,
+    APP_PASSWORD_PREFIX, GROUP_PREFIX, GROUP_SK, MEMBER_PREFIX, SK, USER_SK, app_password_sk, group_pk, member_sk,
+    user_pk,
 };
 use super::{Store, StoreError};
 use crate::model::secrets::{hashes_match, secret_hash};
@@ -53,16 +54,33 @@ struct GroupItem {
 
 impl Store {
     /// Checks Basic credentials: the user exists and the secret is one of their app passwords.
-    /// Both reads run concurrently; one sequential round trip.
+    /// Both items are read by one `BatchGetItem`: one call, one round trip.
     pub async fn authenticate(&self, user: &UserId, secret: &str) -> Result<Option<User>, StoreError> {
         let hash = secret_hash(secret);
         let password_sk = app_password_sk(&hash);
-        let (password, account) = tokio::try_join!(self.get(user_pk(user), &password_sk), self.get_user(user))?;
+        let items = self
+            .batch_get(vec![
+                key(user_pk(user), password_sk.as_str()),
+                key(user_pk(user), USER_SK),
+            ])
+            .await?;
+        let (mut password, mut account) = (None, None);
+        for item in items {
+            match string_attr(&item, SK) {
+                Some(USER_SK) => account = Some(item),
+                Some(sk) if sk == password_sk => password = Some(item),
+                _ => {}
+            }
+        }
         let matches = password
             .as_ref()
             .and_then(|item| string_attr(item, "secretHash"))
             .is_some_and(|stored| hashes_match(stored, &hash));
-        Ok(if matches { account } else { None })
+        Ok(if matches {
+            account.map(from_item).transpose()?
+        } else {
+            None
+        })
     }
 
     /// A user account, if it exists.

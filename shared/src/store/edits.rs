@@ -11,7 +11,7 @@ use super::items::{key, string_attr, to_item};
 use super::keys::{
     MESSAGE_PREFIX, PAIR_SK, ROOM_SK, message_sk, pair_pk, participant_sk, room_pk, user_participant_sk,
 };
-use super::queries::{CONDITION_FAILED, ITEM_CONDITION_FAILED, cancellation_codes, succeeded};
+use super::queries::{CONDITION_FAILED, ITEM_CONDITION_FAILED, cancellation_codes, refused_as_none, succeeded};
 use super::rooms::participant_item;
 use super::{Store, StoreError};
 use crate::model::{Message, NotificationLevel, Participant, Room, RoomAggregate, RoomToken, RoomType, UserId};
@@ -308,21 +308,25 @@ impl Store {
         item.map(super::items::from_item).transpose()
     }
 
-    /// Sets a user's own preferences in a room; `false` when the row is gone.
+    /// Sets a user's own preferences in a room and their `lastAttendeeActivity` (v4 §6.10):
+    /// the row after the change, `None` when the row is gone.
     pub async fn update_preferences(
         &self,
         token: &RoomToken,
         user: &UserId,
         favorite: Option<bool>,
         level: Option<NotificationLevel>,
-    ) -> Result<bool, StoreError> {
+        now: i64,
+    ) -> Result<Option<Participant>, StoreError> {
         let mut request = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(room_pk(token), user_participant_sk(user.as_str()))))
-            .condition_expression("attribute_exists(pk)");
-        let mut sets = Vec::new();
+            .condition_expression("attribute_exists(pk)")
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
+        let mut sets = vec!["lastAttendeeActivity = :now"];
         if let Some(favorite) = favorite {
             sets.push("favorite = :favorite");
             request = request.expression_attribute_values(":favorite", AttributeValue::Bool(favorite));
@@ -331,12 +335,16 @@ impl Store {
             sets.push("notificationLevel = :level");
             request = request.expression_attribute_values(":level", AttributeValue::N(level.code().to_string()));
         }
-        succeeded(
+        let output = refused_as_none(
             request
                 .update_expression(format!("SET {}", sets.join(", ")))
                 .send()
                 .await,
             CONDITION_FAILED,
-        )
+        )?;
+        output
+            .and_then(|output| output.attributes)
+            .map(super::items::from_item)
+            .transpose()
     }
 }

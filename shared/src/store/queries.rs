@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, WriteRequest};
+use aws_sdk_dynamodb::types::{ConditionCheck, KeysAndAttributes, Put, TransactWriteItem, WriteRequest};
 
 use super::items::{Item, key, s};
 use super::keys::GSI1;
@@ -15,9 +15,22 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
+    Ok(refused_as_none(result, refusal)?.is_some())
+}
+
+/// The call's output, `None` when DynamoDB refused it with `refusal`; any other failure is an
+/// error.
+pub(super) fn refused_as_none<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    refusal: &str,
+) -> Result<Option<O>, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
     match result {
-        Ok(_) => Ok(true),
-        Err(error) if error.as_service_error().and_then(|e| e.code()) == Some(refusal) => Ok(false),
+        Ok(output) => Ok(Some(output)),
+        Err(error) if error.as_service_error().and_then(|e| e.code()) == Some(refusal) => Ok(None),
         Err(error) => Err(error.into()),
     }
 }
@@ -42,6 +55,8 @@ pub(super) const ITEM_CONDITION_FAILED: &str = "ConditionalCheckFailed";
 
 /// Most items in one batch write.
 const MAX_BATCH_ITEMS: usize = 25;
+/// Most keys one `BatchGetItem` call may ask for.
+const MAX_BATCH_GET_KEYS: usize = 100;
 
 /// DynamoDB's refusal of a single-item write whose condition failed.
 pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
@@ -134,6 +149,41 @@ impl Store {
             .send()
             .try_collect()
             .await?)
+    }
+
+    /// The items of `keys` that exist (strongly consistent), in any order: `BatchGetItem`
+    /// with at most 100 keys a call, the calls concurrent, unprocessed keys asked again.
+    pub(super) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let batches = keys.chunks(MAX_BATCH_GET_KEYS).map(|chunk| async move {
+            let mut wanted = chunk.to_vec();
+            let mut found = Vec::new();
+            while !wanted.is_empty() {
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(wanted))
+                    .consistent_read(true)
+                    .build()?;
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await?;
+                found.extend(
+                    output
+                        .responses
+                        .and_then(|mut responses| responses.remove(&self.table))
+                        .unwrap_or_default(),
+                );
+                wanted = output
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(&self.table))
+                    .map(|left| left.keys)
+                    .unwrap_or_default();
+            }
+            Ok::<_, StoreError>(found)
+        });
+        let found = futures::future::try_join_all(batches).await?;
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// Deletes one item.

@@ -75,6 +75,11 @@ impl Store {
         Ok(room.map(|room| RoomAggregate::from_rows(room, participants, now())))
     }
 
+    /// A room's own item, without its participants (one GetItem).
+    pub async fn room_item(&self, token: &RoomToken) -> Result<Option<Room>, StoreError> {
+        self.get(room_pk(token), ROOM_SK).await?.map(from_item).transpose()
+    }
+
     /// Several rooms, loaded concurrently; rooms that vanished meanwhile are left out.
     pub async fn load_rooms(&self, tokens: Vec<RoomToken>) -> Result<Vec<RoomAggregate>, StoreError> {
         let loaded: Vec<Option<RoomAggregate>> = futures::stream::iter(tokens)
@@ -92,6 +97,34 @@ impl Store {
             .iter()
             .filter_map(|item| token_from_gsi1sk(string_attr(item, "gsi1sk")?))
             .collect())
+    }
+
+    /// Every room in which the user has a participant row, each with only that row (v4 §6.1):
+    /// the rows come from the index (one Query; it projects whole rows), the room items from
+    /// `BatchGetItem` (100 keys a call, concurrently). Rows whose room vanished meanwhile, and
+    /// rows that no longer count (an ended session of a self-joined user), are left out.
+    pub async fn user_rooms(&self, user: &UserId) -> Result<Vec<RoomAggregate>, StoreError> {
+        let rows = self.query_index(user_pk(user), ROOM_PREFIX).await?;
+        let mut participants = std::collections::HashMap::new();
+        for item in rows {
+            if let Some(token) = string_attr(&item, "gsi1sk").and_then(token_from_gsi1sk) {
+                participants.insert(token, from_item::<Participant>(item)?);
+            }
+        }
+        let keys = participants.keys().map(|token| key(room_pk(token), ROOM_SK)).collect();
+        let rooms = self.batch_get(keys).await?;
+        let now = now();
+        let mut aggregates = Vec::with_capacity(rooms.len());
+        for item in rooms {
+            let room = from_item::<Room>(item)?;
+            if let Some(row) = participants.remove(&room.token) {
+                let aggregate = RoomAggregate::from_rows(room, vec![row], now);
+                if aggregate.user_participant(user).is_some() {
+                    aggregates.push(aggregate);
+                }
+            }
+        }
+        Ok(aggregates)
     }
 
     /// The token of the one-to-one room of two users, if there is one.

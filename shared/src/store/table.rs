@@ -21,8 +21,9 @@ impl TableDefinition {
     pub const PRIMARY_KEY: (&'static str, &'static str) = (PK, SK);
     /// The index name and its hash and range keys.
     pub const INDEX: (&'static str, &'static str, &'static str) = (GSI1, GSI1_PK, GSI1_SK);
-    /// The index projects keys only: the room list reads tokens from it, then the rooms.
-    pub const INDEX_PROJECTION: &'static str = "KEYS_ONLY";
+    /// The index projects whole items: the v4 room list reads the caller's participant rows
+    /// from it, then only the room items (v4 §6.1).
+    pub const INDEX_PROJECTION: &'static str = "ALL";
     /// The attribute DynamoDB's time to live reads (unix seconds): rows of ended sessions go.
     pub const TIME_TO_LIVE: &'static str = EXPIRES_AT;
 }
@@ -92,7 +93,7 @@ impl Store {
         let index = GlobalSecondaryIndex::builder()
             .index_name(GSI1)
             .set_key_schema(Some(key_schema(GSI1_PK, GSI1_SK)?))
-            .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
             .build()?;
         match request.global_secondary_indexes(index).send().await {
             Ok(_) => Ok(true),

@@ -18,6 +18,9 @@ impl Reader<'_> {
     }
 
     fn is_user_param(&self, user: &MessageUser) -> bool {
+        if user.kind == "group" {
+            return false;
+        }
         let actor_type = if user.kind == "guest" {
             ActorType::Guests
         } else {
@@ -45,21 +48,67 @@ pub struct MessageObject<'a> {
     is_replyable: bool,
 }
 
-/// `messageParameters`: the actor, and the user an event is about.
+/// `messageParameters`: the actor, and the user or group an event is about.
 #[derive(Debug, Serialize)]
 struct Parameters<'a> {
     actor: Parameter<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<Parameter<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<Parameter<'a>>,
 }
 
-/// A rich-object parameter naming a user or guest.
+/// A rich-object parameter naming a user, guest or group.
 #[derive(Debug, Serialize)]
 struct Parameter<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
     id: std::borrow::Cow<'a, str>,
     name: &'a str,
+    /// Users, in API v4 (chat §8): the id a mention of them uses.
+    #[serde(rename = "mention-id", skip_serializing_if = "Option::is_none")]
+    mention_id: Option<&'a str>,
+}
+
+/// The message object of chat §7 as v4 room objects carry it in `lastMessage` (without
+/// `parent` and `reactionsSelf`): the v1 keys, then the chat API's.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageObjectV4<'a> {
+    #[serde(flatten)]
+    base: MessageObject<'a>,
+    reference_id: &'static str,
+    reactions: serde_json::Map<String, Value>,
+    expiration_timestamp: i64,
+    markdown: bool,
+}
+
+impl<'a> MessageObjectV4<'a> {
+    /// The message as `reader` sees it.
+    pub fn new(message: &'a Message, token: &'a RoomToken, reader: Reader<'_>) -> Self {
+        let mut base = MessageObject::new(message, token, reader);
+        for parameter in [
+            Some(&mut base.message_parameters.actor),
+            base.message_parameters.user.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if parameter.kind == "user" {
+                parameter.mention_id = Some(match &parameter.id {
+                    std::borrow::Cow::Borrowed(id) => id,
+                    std::borrow::Cow::Owned(_) => continue,
+                });
+            }
+        }
+        Self {
+            base,
+            reference_id: "",
+            reactions: serde_json::Map::new(),
+            expiration_timestamp: 0,
+            markdown: false,
+        }
+    }
 }
 
 impl<'a> MessageObject<'a> {
@@ -71,18 +120,25 @@ impl<'a> MessageObject<'a> {
                 kind: "user",
                 id: message.actor_id.as_str().into(),
                 name: &message.actor_display_name,
+                mention_id: None,
             },
             ActorType::Guests => Parameter {
                 kind: "guest",
                 id: format!("guest/{}", message.actor_id).into(),
                 name: &message.actor_display_name,
+                mention_id: None,
             },
         };
-        let user = event.user().map(|user| Parameter {
+        let about = event.user().map(|user| Parameter {
             kind: &user.kind,
             id: user.id.as_str().into(),
             name: &user.name,
+            mention_id: None,
         });
+        let (user, group) = match event {
+            SystemEvent::GroupAdded(_) => (None, about),
+            _ => (about, None),
+        };
         Self {
             id: message.id,
             token: token.as_str(),
@@ -91,7 +147,7 @@ impl<'a> MessageObject<'a> {
             actor_display_name: &message.actor_display_name,
             timestamp: message.timestamp,
             message: system_text(message, event, reader),
-            message_parameters: Parameters { actor, user },
+            message_parameters: Parameters { actor, user, group },
             system_message: event.key(),
             message_type: "system",
             is_replyable: false,
@@ -127,6 +183,9 @@ fn system_text(message: &Message, event: &SystemEvent, reader: Reader<'_>) -> St
         SystemEvent::ModeratorDemoted(_) | SystemEvent::GuestModeratorDemoted(_) => {
             format!("{actor} demoted {user} from moderator")
         }
+        SystemEvent::DescriptionSet { .. } => format!("{actor} set the description"),
+        SystemEvent::DescriptionRemoved => format!("{actor} removed the description"),
+        SystemEvent::GroupAdded(_) => format!("{actor} added group {{group}}"),
     }
 }
 

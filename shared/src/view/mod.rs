@@ -6,7 +6,9 @@ mod message;
 mod or_empty;
 mod participants;
 mod room;
+mod room_v4;
 
-pub use message::{MessageObject, Reader, message_object};
-pub use participants::participant_list;
+pub use message::{MessageObject, MessageObjectV4, Reader, message_object};
+pub use participants::{participant_list, participant_list_v4};
 pub use room::{RoomObject, Viewer, room_object};
+pub use room_v4::{RoomObjectV4, room_object_v4};

@@ -164,7 +164,7 @@ impl<'a> RoomObject<'a> {
 
 /// `name` and `displayName` (spec §8.2): a one-to-one room is named after the other user, as
 /// `Deleted user (<id>)` once their account is gone.
-fn names<'a>(aggregate: &'a RoomAggregate, me: &Participant) -> (&'a str, Cow<'a, str>) {
+pub(super) fn names<'a>(aggregate: &'a RoomAggregate, me: &Participant) -> (&'a str, Cow<'a, str>) {
     let room = &aggregate.room;
     match room.room_type {
         RoomType::OneToOne => match room.pair.iter().find(|user| user.id.as_str() != me.actor_id) {
@@ -179,7 +179,7 @@ fn names<'a>(aggregate: &'a RoomAggregate, me: &Participant) -> (&'a str, Cow<'a
     }
 }
 
-fn notification_level(aggregate: &RoomAggregate, me: &Participant) -> i64 {
+pub(super) fn notification_level(aggregate: &RoomAggregate, me: &Participant) -> i64 {
     match me.notification_level {
         NotificationLevel::Default if me.participant_type.is_guest() => NotificationLevel::Never.code(),
         NotificationLevel::Default if aggregate.room.room_type == RoomType::OneToOne => {

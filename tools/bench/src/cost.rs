@@ -1,8 +1,10 @@
 //! Part 1: the DynamoDB cost of every route of spec §1, in its main success case and its main
-//! refusal case, counted by the store's SDK interceptor on a freshly seeded fixture world.
+//! refusal case, and of every API v4 route in each of its `events/*/v4-*.json` fixtures
+//! (success and refusals), counted by the store's SDK interceptor on a freshly seeded fixture
+//! world.
 
 use talk::store::CallStats;
-use talk_tests::{TestEnv, seed_fixture_world};
+use talk_tests::{TestEnv, fixture_files, seed_fixture_world, workspace_root};
 
 use crate::events::Call;
 use crate::report::Table;
@@ -369,7 +371,37 @@ pub fn verdict(stats: &CallStats) -> &'static str {
     }
 }
 
-/// The table of part 1.
+/// One row of the table: the measured request's route, case, status and counts.
+fn row(route: String, kind: String, status: String, stats: &CallStats) -> Vec<String> {
+    vec![
+        route,
+        kind,
+        status,
+        format!("{} ({}+{})", stats.calls(), stats.read_calls, stats.write_calls),
+        stats.read_rounds.to_string(),
+        stats.write_rounds.to_string(),
+        stats.items_read.to_string(),
+        stats.items_written.to_string(),
+        verdict(stats).to_string(),
+    ]
+}
+
+/// The API v4 fixtures (`events/<function>/v4-*.json`): function, file name and event text.
+fn v4_fixtures() -> Vec<(String, String, String)> {
+    fixture_files()
+        .into_iter()
+        .filter_map(|file| {
+            let (function, name) = file.split_once('/')?;
+            name.starts_with("v4-").then(|| {
+                let text =
+                    std::fs::read_to_string(workspace_root().join("events").join(&file)).expect("a readable fixture");
+                (function.to_string(), name.trim_end_matches(".json").to_string(), text)
+            })
+        })
+        .collect()
+}
+
+/// The table of part 1./// The table of part 1.
 pub async fn run() -> Table {
     let mut table = Table::new(&[
         "route",
@@ -396,17 +428,25 @@ pub async fn run() -> Table {
         } else {
             format!("{status} (expected {})", case.expected)
         };
-        table.row(vec![
-            case.route.to_string(),
-            case.kind.to_string(),
-            status,
-            format!("{} ({}+{})", stats.calls(), stats.read_calls, stats.write_calls),
-            stats.read_rounds.to_string(),
-            stats.write_rounds.to_string(),
-            stats.items_read.to_string(),
-            stats.items_written.to_string(),
-            verdict(&stats).to_string(),
-        ]);
+        table.row(row(case.route.to_string(), case.kind.to_string(), status, &stats));
+    }
+    for (function, name, text) in v4_fixtures() {
+        let env = TestEnv::new().await;
+        seed_fixture_world(&env).await;
+        let request = lambda_http::request::from_str(&text).expect("a fixture parses");
+        let route = request
+            .uri()
+            .path()
+            .replace("/ocs/v2.php/apps/spreed/api/v4", "v4 ")
+            .replace("fixtgroup", "{token}")
+            .replace("fixtpublic", "{token}")
+            .replace("fixtdirect", "{token}");
+        let route = format!("{} {route}", request.method());
+        let function = talkctl::functions::function(&function).expect("a function of this build");
+        env.store().calls().reset();
+        let status = function.handle(&env.app, request).await.status().as_u16();
+        let stats = env.store().calls().snapshot();
+        table.row(row(route, format!("fixture {name}"), status.to_string(), &stats));
     }
     table
 }

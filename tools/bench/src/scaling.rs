@@ -1,5 +1,5 @@
-//! Part 2: how `GET /room` scales with the user's rooms and `GET /room/{token}` with the room's
-//! participants: round trips, calls, items and local wall time (median), all in one table so
+//! Part 2: how `GET /room` (v1 and v4 side by side) scales with the user's rooms and
+//! `GET /room/{token}` with the room's participants: round trips, calls, items and local wall time (median), all in one table so
 //! every size is measured against the same table contents.
 
 use std::time::{Duration, Instant};
@@ -12,6 +12,9 @@ use talk_tests::TestEnv;
 use crate::cost::invoke;
 use crate::events::Call;
 use crate::report::{Table, median, ms};
+
+/// The v4 room list (v4 §6.1): the caller's rows from the index, the room items in batches.
+const V4_ROOMS: &str = "/ocs/v2.php/apps/spreed/api/v4/room";
 
 /// Writes kept in flight while seeding.
 const SEED_CONCURRENCY: usize = 16;
@@ -147,13 +150,19 @@ pub async fn run(sizes: &[usize], repeats: usize) -> Table {
         "function CPU ms (median)",
         "wall / wall at smallest",
     ]);
-    for (label, unit) in [("GET /room", "rooms"), ("GET /room/{token}", "participants")] {
+    let requests = [
+        ("GET /room (v1)", "rooms"),
+        ("GET /room (v4)", "rooms"),
+        ("GET /room/{token} (v1)", "participants"),
+    ];
+    for (label, unit) in requests {
         let mut smallest = None;
         for &size in sizes {
-            let call = if unit == "rooms" {
-                Call::new("GET", "/room", Some(&format!("lister{size}")))
-            } else {
-                Call::new("GET", &format!("/room/big{size}"), Some(&format!("owner{size}")))
+            let lister = format!("lister{size}");
+            let call = match label {
+                "GET /room (v1)" => Call::new("GET", "/room", Some(&lister)),
+                "GET /room (v4)" => Call::new("GET", "/room", Some(&lister)).at(V4_ROOMS),
+                _ => Call::new("GET", &format!("/room/big{size}"), Some(&format!("owner{size}"))),
             };
             let Measured { stats, wall, busy, cpu } = measure(&env, &call, repeats).await;
             let base = *smallest.get_or_insert(wall);
