@@ -27,6 +27,21 @@ pub const FEATURES: &[&str] = &[
     "publishing-permissions",
     "conversation-permissions",
     "chat-permission",
+    "chat-v2",
+    "chat-read-marker",
+    "chat-read-last",
+    "chat-unread",
+    "chat-replies",
+    "chat-reference-id",
+    "delete-messages",
+    "delete-messages-unlimited",
+    "edit-messages",
+    "chat-get-context",
+    "clear-history",
+    "reactions",
+    "silent-send",
+    "markdown-messages",
+    "guest-display-names",
 ];
 
 /// Most characters of a chat message (spec §10).

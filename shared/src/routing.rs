@@ -58,6 +58,8 @@ pub const OCS_PREFIXES: [&str; 2] = ["/ocs/v2.php", "/ocs/v1.php"];
 const SPREED_PREFIX: &str = "/apps/spreed/api/";
 /// The path segment that stands for a room token.
 const TOKEN_SEGMENT: &str = "{token}";
+/// The path segment that stands for a message id (chat §1: `[0-9]+`).
+const MESSAGE_SEGMENT: &str = "{messageId}";
 
 /// A route without its handler: what API Gateway and the 405 answer need to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +70,13 @@ pub struct Pattern {
     pub path: &'static str,
 }
 
-/// What a matching path says: the API version it was called through and its room token.
+/// What a matching path says: the API version it was called through, its room token and
+/// its message id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathMatch {
     pub version: Option<ApiVersion>,
     pub token: Option<RoomToken>,
+    pub message_id: Option<i64>,
 }
 
 impl Pattern {
@@ -88,16 +92,23 @@ impl Pattern {
             }
         };
         let mut token = None;
+        let mut message_id = None;
         let mut given = rest.split('/');
         for expected in self.path.split('/') {
             let segment = given.next()?;
             if expected == TOKEN_SEGMENT {
                 token = Some(RoomToken::parse(segment).ok()?);
+            } else if expected == MESSAGE_SEGMENT {
+                message_id = Some(parse_message_id(segment)?);
             } else if expected != segment {
                 return None;
             }
         }
-        given.next().is_none().then_some(PathMatch { version, token })
+        given.next().is_none().then_some(PathMatch {
+            version,
+            token,
+            message_id,
+        })
     }
 
     /// Every full path this pattern declares (`/ocs/v2.php/apps/spreed/api/v1/room`, …), as
@@ -134,6 +145,14 @@ impl Pattern {
     }
 }
 
+/// A `{messageId}` segment: decimal digits only; a number too large for an id is no route.
+fn parse_message_id(segment: &str) -> Option<i64> {
+    if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    segment.parse().ok()
+}
+
 /// What a handler gets besides its path parameters.
 #[derive(Clone, Copy)]
 pub struct Call<'a> {
@@ -141,6 +160,8 @@ pub struct Call<'a> {
     pub request: &'a ApiRequest,
     /// The API version of the path, for routes below `/apps/spreed/api/`.
     pub version: Option<ApiVersion>,
+    /// The `{messageId}` of the path, for chat and reaction routes.
+    pub message_id: Option<i64>,
 }
 
 /// A handler's boxed future, borrowing the call.
@@ -265,6 +286,7 @@ impl Function {
                 app,
                 request,
                 version: found.version,
+                message_id: found.message_id,
             };
             return match (route.handler, found.token) {
                 (Handler::Plain(handler), _) => handler(call).await,

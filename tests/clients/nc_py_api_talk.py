@@ -1,7 +1,8 @@
 """Drives nc-py-api (PyPI `nc-py-api`, unmodified) against a running local API, as v4 §12
-lists its calls: creates group and public conversations, lists them (also with
+and chat §10 list its calls: creates group and public conversations, lists them (also with
 `modified_since`), reads one by token, renames, sets the description, favorite, notification
-level, read-only, public and password, lists participants, leaves and deletes.
+level, read-only, public and password, lists participants, chats (sends, replies, receives
+history and the future, reacts, deletes), leaves and deletes.
 
 Usage: nc_py_api_talk.py URL USER PASSWORD OTHER_USER OTHER_PASSWORD GROUP
 Exits non-zero with a traceback on the first failed expectation; prints "ok" when all hold.
@@ -11,7 +12,7 @@ import inspect
 import sys
 
 from nc_py_api import Nextcloud, NextcloudException
-from nc_py_api.talk import Conversation, ConversationType, NotificationLevel, Participant
+from nc_py_api.talk import Conversation, ConversationType, NotificationLevel, Participant, TalkMessage
 
 
 def read_every_property(value):
@@ -88,6 +89,32 @@ def main(url, user, password, other, other_password, group):
     assert ("users", user) in by_actor and ("users", other) in by_actor, by_actor.keys()
     assert ("groups", group) in by_actor, by_actor.keys()
     assert len({p.attendee_id for p in participants}) == len(participants)
+
+    # Chat: send (also a reply), history, the future, reactions, delete.
+    first = nc.talk.send_message(f"Hello @{other}", group_room)
+    assert isinstance(first, TalkMessage) and first.message_type == "comment"
+    read_every_property(first)
+    reply = nc.talk.send_message("A reply", group_room, reply_to_message=first)
+    assert reply.message == "A reply"
+    history = nc.talk.receive_messages(group_room)
+    assert [m.message for m in history[:2]] == ["A reply", "Hello {mention-user1}"], [m.message for m in history]
+    for message in history:
+        read_every_property(message)
+    future = nc.talk.receive_messages(group_room, look_in_future=True, timeout=1)
+    assert future[0].system_message == "conversation_created"
+    reactions = nc.talk.react_to_message(first, "❤️")
+    assert list(reactions) == ["❤️"] and reactions["❤️"][0].actor_id == user
+    assert reactions["❤️"][0].actor_display_name
+    assert nc.talk.get_message_reactions(first).keys() == reactions.keys()
+    nc.talk.react_to_message(first, "☝️️")
+    assert nc.talk.delete_reaction(first, "❤️")
+    assert nc.talk.delete_reaction(first, "☝️️") == {}
+    assert nc.talk.get_message_reactions(first) == {}
+    deleted = nc.talk.delete_message(reply)
+    assert deleted.system_message == "message_deleted"
+    other_view = Nextcloud(nextcloud_url=url, nc_auth_user=other, nc_auth_pass=other_password)
+    mentioned = other_view.talk.get_conversation_by_token(group_room)
+    assert mentioned.unread_mention is True and mentioned.unread_messages_count == 1
 
     other_nc = Nextcloud(nextcloud_url=url, nc_auth_user=other, nc_auth_pass=other_password)
     other_nc.talk.leave_conversation(group_room)

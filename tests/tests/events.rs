@@ -369,6 +369,68 @@ const CASES: &[(&str, u16, Check)] = &[
     ("participants/v4-set-default-permissions.json", 200, |body| {
         assert_eq!(data(body)["defaultPermissions"], 129)
     }),
+    // The chat API (chat spec), on the fixture world's chat message in `fixtpublic`.
+    ("chat/receive-history.json", 200, |body| {
+        let messages = data(body);
+        assert_eq!(messages[0]["message"], "Fixture message", "{body}");
+        assert_eq!(messages[1]["systemMessage"], "conversation_created");
+    }),
+    ("chat/receive-future.json", 200, |body| {
+        assert_eq!(data(body)[0]["message"], "Fixture message", "{body}")
+    }),
+    ("chat/receive-nothing-new.json", 304, |body| assert_eq!(body, "")),
+    ("chat/receive-non-participant.json", 404, |body| statuscode(404)(body)),
+    ("chat/receive-missing-look-into-future.json", 400, |body| {
+        reason(body, "lookIntoFuture")
+    }),
+    ("chat/send-message.json", 201, |body| {
+        assert_eq!(data(body)["message"], "Hello {mention-user1}", "{body}");
+        assert_eq!(data(body)["referenceId"], "fixture-ref");
+    }),
+    ("chat/send-message-guest.json", 201, |body| {
+        assert_eq!(data(body)["actorType"], "guests", "{body}");
+        assert_eq!(data(body)["actorDisplayName"], "Fixture guest");
+    }),
+    ("chat/send-message-empty.json", 400, |body| reason(body, "message")),
+    ("chat/send-message-too-long.json", 413, |body| reason(body, "message")),
+    ("chat/send-message-reply.json", 201, |body| {
+        assert_eq!(data(body)["parent"]["message"], "Fixture message", "{body}")
+    }),
+    ("chat/send-message-non-participant.json", 404, |body| {
+        statuscode(404)(body)
+    }),
+    ("chat/delete-message.json", 200, |body| {
+        assert_eq!(data(body)["systemMessage"], "message_deleted", "{body}");
+        assert_eq!(data(body)["parent"]["deleted"], true);
+    }),
+    ("chat/delete-message-unknown.json", 404, |body| reason(body, "message")),
+    ("chat/edit-message.json", 200, |body| {
+        assert_eq!(data(body)["parent"]["message"], "Edited fixture message", "{body}")
+    }),
+    ("chat/set-read-marker.json", 200, |body| {
+        assert_eq!(data(body)["lastReadMessage"], 1, "{body}")
+    }),
+    ("chat/mark-unread.json", 200, |body| {
+        assert_eq!(data(body)["unreadMessages"], 1, "{body}")
+    }),
+    ("chat/message-context.json", 200, |body| {
+        assert_eq!(data(body).as_array().map(Vec::len), Some(2), "{body}")
+    }),
+    ("chat/mention-suggestions.json", 200, |body| {
+        assert_eq!(data(body)[0]["id"], "bob", "{body}")
+    }),
+    ("chat/clear-history.json", 200, |body| {
+        assert_eq!(data(body)["systemMessage"], "history_cleared", "{body}")
+    }),
+    ("chat/clear-history-plain-user.json", 403, |body| statuscode(403)(body)),
+    ("chat/react.json", 201, |body| {
+        assert_eq!(data(body)["👍"][0]["actorId"], "alice", "{body}")
+    }),
+    ("chat/react-invalid.json", 400, |body| reason(body, "reaction")),
+    ("chat/unreact-missing.json", 404, |body| statuscode(404)(body)),
+    ("chat/list-reactions.json", 200, |body| {
+        assert_eq!(data(body), serde_json::json!({}), "{body}")
+    }),
 ];
 
 #[test]

@@ -9,6 +9,8 @@ use talk_tests::TestEnv;
 use talk_tests::http::{Answer, BASE, Client};
 
 const V4: &str = "/ocs/v2.php/apps/spreed/api/v4";
+const CHAT: &str = "/ocs/v2.php/apps/spreed/api/v1/chat";
+const REACTION: &str = "/ocs/v2.php/apps/spreed/api/v1/reaction";
 
 struct World {
     client: Client,
@@ -42,6 +44,14 @@ impl World {
         let answer = self.alice(Method::POST, &format!("{BASE}/room"), form).await;
         assert!(answer.status.is_success(), "{}", answer.body);
         answer.data()["token"].as_str().unwrap().to_string()
+    }
+
+    async fn say(&self, token: &str, text: &str) -> serde_json::Value {
+        let sent = self
+            .alice(Method::POST, &format!("{CHAT}/{token}"), &[("message", text)])
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+        sent.data()
     }
 
     async fn get_v4(&self, token: &str) -> serde_json::Value {
@@ -165,12 +175,16 @@ async fn every_advertised_feature_works() {
                 assert_eq!(w.get(&other).await["sessionId"], second);
                 assert_ne!(first, second);
             }
-            // No route of this API starts a call, sets a lobby or sends a chat message, so these
-            // fields cannot change: what is checked is that each is present with the only value
-            // it can take here.
+            // No route of this API starts a call or sets a lobby, so these fields cannot change:
+            // what is checked is that each is present with the only value it can take here.
             "start-call-flag" => field_has_its_only_value(&w.get(&token).await, "canStartCall", json!(true)),
             "in-call-flags" => field_has_its_only_value(&w.get(&token).await, "participantFlags", json!(0)),
-            "mention-flag" => field_has_its_only_value(&w.get(&token).await, "unreadMention", json!(false)),
+            "mention-flag" => {
+                // A mention by the caller raises no flag of their own; tests/tests/http_chat.rs
+                // checks the mentioned user's.
+                w.say(&token, "@alice hello me").await;
+                assert_eq!(w.get(&token).await["unreadMention"], false);
+            }
             "conversation-v4" => {
                 let v4 = w.alice(Method::GET, &format!("{V4}/room/{token}"), &[]).await;
                 assert_eq!((v4.status, v4.data()["token"].clone()), (StatusCode::OK, json!(token)));
@@ -230,6 +244,123 @@ async fn every_advertised_feature_works() {
                     )
                     .await;
                 assert_eq!(set.data()["defaultPermissions"], 129, "{}", set.body);
+            }
+            "chat-v2" | "markdown-messages" => {
+                let sent = w.say(&token, "hello").await;
+                assert_eq!(
+                    (sent["messageType"].clone(), sent["markdown"].clone()),
+                    (json!("comment"), json!(true))
+                );
+            }
+            "chat-read-marker" | "chat-read-last" => {
+                let id = w.say(&token, "read me").await["id"].clone();
+                let read = w.alice(Method::POST, &format!("{CHAT}/{token}/read"), &[]).await;
+                assert_eq!(read.data()["lastReadMessage"], id);
+                let set = w
+                    .alice(
+                        Method::POST,
+                        &format!("{CHAT}/{token}/read"),
+                        &[("lastReadMessage", "0")],
+                    )
+                    .await;
+                assert_eq!(set.data()["lastReadMessage"], -2);
+            }
+            "chat-unread" => {
+                w.say(&token, "one").await;
+                let unread = w.alice(Method::DELETE, &format!("{CHAT}/{token}/read"), &[]).await;
+                assert_eq!(unread.data()["unreadMessages"], 1, "{}", unread.body);
+            }
+            "chat-replies" => {
+                let id = w.say(&token, "question").await["id"].to_string();
+                let reply = w
+                    .alice(
+                        Method::POST,
+                        &format!("{CHAT}/{token}"),
+                        &[("message", "answer"), ("replyTo", &id)],
+                    )
+                    .await;
+                assert_eq!(reply.data()["parent"]["message"], "question");
+            }
+            "chat-reference-id" => {
+                let sent = w
+                    .alice(
+                        Method::POST,
+                        &format!("{CHAT}/{token}"),
+                        &[("message", "x"), ("referenceId", "ref-1")],
+                    )
+                    .await;
+                assert_eq!(sent.data()["referenceId"], "ref-1");
+            }
+            "delete-messages" | "delete-messages-unlimited" => {
+                let id = w.say(&token, "oops").await["id"].to_string();
+                let deleted = w.alice(Method::DELETE, &format!("{CHAT}/{token}/{id}"), &[]).await;
+                assert_eq!(deleted.data()["systemMessage"], "message_deleted");
+            }
+            "edit-messages" => {
+                let id = w.say(&token, "typo").await["id"].to_string();
+                let edited = w
+                    .alice(Method::PUT, &format!("{CHAT}/{token}/{id}"), &[("message", "fixed")])
+                    .await;
+                assert_eq!(edited.data()["parent"]["message"], "fixed");
+            }
+            "chat-get-context" => {
+                let id = w.say(&token, "here").await["id"].to_string();
+                let context = w.alice(Method::GET, &format!("{CHAT}/{token}/{id}/context"), &[]).await;
+                assert!(
+                    context.data().as_array().unwrap().iter().any(|m| m["id"]
+                        .as_i64()
+                        .map(|n| n.to_string())
+                        .as_deref()
+                        == Some(id.as_str()))
+                );
+            }
+            "clear-history" => {
+                let cleared = w.alice(Method::DELETE, &format!("{CHAT}/{token}"), &[]).await;
+                assert_eq!(cleared.data()["systemMessage"], "history_cleared");
+            }
+            "reactions" => {
+                let id = w.say(&token, "like me").await["id"].to_string();
+                let reacted = w
+                    .alice(Method::POST, &format!("{REACTION}/{token}/{id}"), &[("reaction", "👍")])
+                    .await;
+                assert_eq!(reacted.status, StatusCode::CREATED);
+            }
+            "silent-send" => {
+                let sent = w
+                    .alice(
+                        Method::POST,
+                        &format!("{CHAT}/{token}"),
+                        &[("message", "psst"), ("silent", "1")],
+                    )
+                    .await;
+                assert_eq!(sent.data()["silent"], true);
+            }
+            "guest-display-names" => {
+                w.alice(Method::POST, &format!("{path}/public"), &[]).await;
+                let joined = w
+                    .client
+                    .call(Method::POST, &format!("{path}/participants/active"))
+                    .ocs()
+                    .json()
+                    .send()
+                    .await;
+                let cookie = joined
+                    .header("set-cookie")
+                    .unwrap()
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                let sent = w
+                    .client
+                    .call(Method::POST, &format!("{CHAT}/{token}"))
+                    .ocs()
+                    .json()
+                    .header("cookie", &cookie)
+                    .form(&[("message", "hi"), ("actorDisplayName", "Guest name")])
+                    .send()
+                    .await;
+                assert_eq!(sent.data()["actorDisplayName"], "Guest name");
             }
             other => panic!("feature {other} is advertised but has no check of its behaviour"),
         }

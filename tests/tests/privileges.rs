@@ -216,6 +216,11 @@ async fn stale_row_actions(function: &str) -> Needs {
                 .await
         }
         "participants" => owner(Method::GET, format!("{path}/participants")).send().await,
+        "chat" => {
+            owner(Method::GET, format!("{BASE}/chat/{token}?lookIntoFuture=0"))
+                .send()
+                .await
+        }
         _ => return Needs::default(),
     };
     assert!(answer.status.is_success(), "{function}: {}", answer.body);

@@ -23,6 +23,7 @@ pub const ELSEWHERE: &[&[Pattern]] = &[
     password::PATTERNS,
     favorite::PATTERNS,
     notify::PATTERNS,
+    chat::PATTERNS,
     participants::PATTERNS,
 ];
 

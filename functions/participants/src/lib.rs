@@ -35,7 +35,12 @@ talk::function! {
 }
 
 /// spec §7.1: the participant list; plain guests 403, and the lobby keeps non-moderators out.
-async fn list(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn list(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
     let (room, me) = access::authorize(room.as_ref(), &caller, Need::Participant)?;
     participants::may_list(room, me)?;
@@ -53,7 +58,12 @@ enum Invitation {
 
 /// spec §7.2, v4 §7.2: add a user, or (v4 `source=groups`) a group with its members (owners
 /// and moderators). Who is named is read concurrently with the credentials and the room.
-async fn add(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn add(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let named = request.params().and_then(|p| {
         let name = p.required_string("newParticipant")?;
         let source = match version {
@@ -226,7 +236,9 @@ async fn demote(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
 }
 
 async fn set_moderator(
-    Call { app, request, version }: Call<'_>,
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
     token: &RoomToken,
     promote: bool,
 ) -> Result<Reply, Failure> {
@@ -260,7 +272,12 @@ fn target(params: &talk::request::Params) -> Result<Target, ParamError> {
 
 /// spec §7.5: join; a new guest gets their session cookie. The client's failed password
 /// attempts (by the address API Gateway saw) are read with the room.
-async fn join(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn join(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let client = request.source_ip.as_deref().unwrap_or("unknown");
     let (caller_and_room, failures) = tokio::join!(
         app.room_and_caller(request, token, Callers::GuestsToo),
@@ -285,7 +302,12 @@ async fn join(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Re
 }
 
 /// spec §7.6: leave the session; always 200.
-async fn leave_session(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn leave_session(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
     participants::leave_session(&app.store, token, &caller, room).await?;
     Ok(null_in_v4(version))

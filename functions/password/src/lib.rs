@@ -18,7 +18,12 @@ talk::function! {
 
 /// spec §6.8: set or remove the password (moderators; guests may call). The password is taken
 /// as sent: not trimmed.
-async fn set_password(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn set_password(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let password = request.params().and_then(|p| p.required_string("password"));
     let version = version.unwrap_or(V1);
     app.change_room(

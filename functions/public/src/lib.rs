@@ -29,7 +29,9 @@ async fn make_private(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failur
 }
 
 async fn set_guests(
-    Call { app, request, version }: Call<'_>,
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
     token: &RoomToken,
     decide: fn(&RoomAggregate, ApiVersion) -> Result<Option<Edit>, DomainError>,
 ) -> Result<Reply, Failure> {

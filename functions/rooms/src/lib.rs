@@ -122,7 +122,11 @@ fn object_for(version: Option<ApiVersion>, room: &RoomAggregate, me: Option<&Par
 
 /// spec §6.2: create a one-to-one, group or public conversation. What the creation depends on
 /// is read concurrently with the credentials; the parameters' 400 comes after the 401.
-async fn create_room(Call { app, request, version }: Call<'_>) -> Result<Reply, Failure> {
+async fn create_room(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+) -> Result<Reply, Failure> {
     let create = create_request(request, version.unwrap_or(V1));
     let claimed = request.claimed_user();
     let (user, creation) = app
@@ -144,14 +148,24 @@ async fn create_room(Call { app, request, version }: Call<'_>) -> Result<Reply, 
 }
 
 /// spec §6.3: one room, for a participant or (public rooms) anyone.
-async fn get_room(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn get_room(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let (caller, room) = app.room_and_caller(request, token, Callers::GuestsToo).await?;
     let (room, viewer) = access::view(room.as_ref(), &caller)?;
     Ok(Reply::ok(object_for(version, room, viewer)).with_header(TALK_HASH, HeaderValue::from_static(talk_hash())))
 }
 
 /// spec §6.4: rename (moderators; guests may call).
-async fn rename_room(Call { app, request, version }: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+async fn rename_room(
+    Call {
+        app, request, version, ..
+    }: Call<'_>,
+    token: &RoomToken,
+) -> Result<Reply, Failure> {
     let name = request.params().and_then(|p| p.required_string("roomName"));
     let version = version.unwrap_or(V1);
     app.change_room(

@@ -55,6 +55,8 @@ impl Failure {
             DomainError::Invalid { reason, message } => ApiError::rejected(StatusCode::BAD_REQUEST, reason, message),
             DomainError::Unknown(reason) => ApiError::rejected(StatusCode::NOT_FOUND, reason, ""),
             DomainError::Refused(reason) => ApiError::rejected(StatusCode::FORBIDDEN, reason, ""),
+            DomainError::TooLarge(reason) => ApiError::rejected(StatusCode::PAYLOAD_TOO_LARGE, reason, ""),
+            DomainError::WrongKind(reason) => ApiError::rejected(StatusCode::METHOD_NOT_ALLOWED, reason, ""),
             DomainError::Throttled { retry_after } => ApiError::TooManyRequests {
                 retry_after: u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX),
                 message: "Too many wrong passwords; try again later",

@@ -13,10 +13,11 @@ use lambda_http::http::{HeaderValue, Response};
 use serde_json::Value;
 
 use crate::domain::access::{Caller, Need};
-use crate::domain::commit::{Edit, change_room};
+use crate::domain::commit::{Committed, Edit, change_room};
 use crate::domain::secrets::secret_hash;
 use crate::domain::{
-    ApiVersion, DomainError, NO_SESSION, NotificationLevel, Participant, RoomAggregate, RoomToken, User, UserId, now,
+    ApiVersion, DomainError, Message, NO_SESSION, NotificationLevel, Participant, RoomAggregate, RoomToken, User,
+    UserId, now,
 };
 use crate::ocs::{ApiError, Reply};
 use crate::request::{ApiRequest, ParamError};
@@ -57,11 +58,26 @@ pub struct Preferences {
 pub struct Changed {
     /// The room after the change; `None` when it was deleted.
     pub room: Option<RoomAggregate>,
+    /// The message the change posted, if any.
+    pub posted: Option<Message>,
+    /// Existing messages the change rewrote.
+    pub rewritten: Vec<Message>,
     pub caller: Caller,
     pub version: Option<ApiVersion>,
 }
 
 impl Changed {
+    /// What `caller`'s committed change to a room left, for the answer to `request`.
+    pub fn new(committed: Committed, caller: Caller, request: &ApiRequest) -> Self {
+        Self {
+            room: committed.room,
+            posted: committed.posted,
+            rewritten: committed.rewritten,
+            caller,
+            version: request.api_version(),
+        }
+    }
+
     /// A setter's answer: `[]` (v1), or the caller's room object (v4; `null` when the caller
     /// is no longer in the room).
     pub fn room_object(self) -> Reply {
@@ -239,12 +255,8 @@ impl App {
     ) -> Result<Changed, Failure> {
         let (caller, room) = self.room_and_caller(request, token, callers).await?;
         let command = command.map_err(DomainError::from);
-        let room = change_room(&self.store, token, &caller, room, need, command, decide).await?;
-        Ok(Changed {
-            room,
-            caller,
-            version: request.api_version(),
-        })
+        let committed = change_room(&self.store, token, &caller, room, need, command, decide).await?;
+        Ok(Changed::new(committed, caller, request))
     }
 
     /// The caller (spec §4 steps 2–3) and the room, read concurrently.

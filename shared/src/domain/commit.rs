@@ -9,7 +9,7 @@ use crate::store::{RoomEdit, Store};
 
 use super::access::{Caller, Need, authorize};
 use super::error::DomainError;
-use super::{Participant, Room, RoomAggregate, RoomToken, SystemEvent, now};
+use super::{Content, Message, Participant, Room, RoomAggregate, RoomToken, SystemEvent, now};
 
 /// Attempts at committing before giving up: each failed attempt means another change to the
 /// room committed in between.
@@ -21,6 +21,10 @@ pub const MAX_ATTEMPTS: usize = 20;
 pub struct Edit {
     pub room: Room,
     pub event: Option<SystemEvent>,
+    /// A chat message or reaction row to post instead of a system message (chat §4.2, §12.4).
+    pub post: Option<Posted>,
+    /// Existing messages written back changed (edited, deleted, reacted to).
+    pub rewritten: Vec<Message>,
     pub upserted: Vec<Participant>,
     pub removed: Vec<Participant>,
     pub deletes_room: bool,
@@ -34,6 +38,8 @@ impl Edit {
         Self {
             room: room.clone(),
             event: None,
+            post: None,
+            rewritten: Vec::new(),
             upserted: Vec::new(),
             removed: Vec::new(),
             deletes_room: false,
@@ -62,6 +68,13 @@ impl Edit {
         self.event = Some(event);
         self
     }
+}
+
+/// A message to post that is not a system message: its content and parent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posted {
+    pub content: Content,
+    pub parent: Option<i64>,
 }
 
 /// What one attempt at a change came to.
@@ -106,27 +119,92 @@ pub async fn change_room<C>(
     need: Need,
     command: Result<C, DomainError>,
     decide: impl Fn(&RoomAggregate, &Participant, &C) -> Result<Option<Edit>, DomainError>,
-) -> Result<Option<RoomAggregate>, DomainError> {
+) -> Result<Committed, DomainError> {
     let (command, decide) = (&command, &decide);
     with_retries(store, token, first, |loaded| async move {
         let (aggregate, me) = authorize(loaded.as_ref(), caller, need)?;
         let command = command.as_ref().map_err(Clone::clone)?;
-        let Some(edit) = decide(aggregate, me, command)? else {
-            return Ok(Attempt::Done(Some(aggregate.clone())));
-        };
-        if edit.deletes_room {
-            return Ok(if store.delete_room(aggregate).await? {
-                Attempt::Done(None)
-            } else {
-                Attempt::Again
-            });
-        }
-        Ok(match commit(store, aggregate, me, edit).await? {
-            Some(after) => Attempt::Done(Some(after)),
-            None => Attempt::Again,
-        })
+        let edit = decide(aggregate, me, command)?;
+        apply(store, aggregate, me, edit).await
     })
     .await
+}
+
+/// [`change_room`] for a change about one message of the room (chat §4.3, §4.4, §12): the
+/// message read with the room decides the first attempt; after a conflict the message is read
+/// again with the room, so a decision never lands on a message that changed meanwhile (its
+/// rewrite is conditional on the state it was decided on).
+#[allow(clippy::too_many_arguments)]
+pub async fn change_message<C>(
+    store: &Store,
+    token: &RoomToken,
+    caller: &Caller,
+    first: Option<RoomAggregate>,
+    first_message: Option<Message>,
+    need: Need,
+    command: Result<C, DomainError>,
+    decide: impl Fn(&RoomAggregate, &Participant, &C, Option<&Message>) -> Result<Option<Edit>, DomainError>,
+) -> Result<Committed, DomainError> {
+    let id = first_message.as_ref().map(|m| m.id);
+    let (command, decide) = (&command, &decide);
+    let mut known = Some(first_message);
+    with_retries(store, token, first, |loaded| {
+        let read = known.take();
+        async move {
+            let message = match (read, id) {
+                (Some(message), _) => message,
+                (None, Some(id)) => store.message(token, id).await?,
+                (None, None) => None,
+            };
+            let (aggregate, me) = authorize(loaded.as_ref(), caller, need)?;
+            let command = command.as_ref().map_err(Clone::clone)?;
+            let edit = decide(aggregate, me, command, message.as_ref())?;
+            apply(store, aggregate, me, edit).await
+        }
+    })
+    .await
+}
+
+/// Commits a decision (nothing, a deletion of the room, or an edit): done, or again when the
+/// room or a row changed meanwhile.
+async fn apply(
+    store: &Store,
+    aggregate: &RoomAggregate,
+    me: &Participant,
+    edit: Option<Edit>,
+) -> Result<Attempt<Committed>, DomainError> {
+    let Some(edit) = edit else {
+        return Ok(Attempt::Done(Committed {
+            room: Some(aggregate.clone()),
+            posted: None,
+            rewritten: Vec::new(),
+        }));
+    };
+    if edit.deletes_room {
+        return Ok(if store.delete_room(aggregate).await? {
+            Attempt::Done(Committed {
+                room: None,
+                posted: None,
+                rewritten: Vec::new(),
+            })
+        } else {
+            Attempt::Again
+        });
+    }
+    Ok(match commit(store, aggregate, me, edit).await? {
+        Some(committed) => Attempt::Done(committed),
+        None => Attempt::Again,
+    })
+}
+
+/// What a committed change left: the room after it (`None` when deleted) and the message it
+/// posted, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Committed {
+    pub room: Option<RoomAggregate>,
+    pub posted: Option<Message>,
+    /// Existing messages the change rewrote, as written.
+    pub rewritten: Vec<Message>,
 }
 
 /// Commits `edit` with its message (posted by `me`, numbered after the room's newest) under the
@@ -136,11 +214,26 @@ async fn commit(
     aggregate: &RoomAggregate,
     me: &Participant,
     edit: Edit,
-) -> Result<Option<RoomAggregate>, DomainError> {
+) -> Result<Option<Committed>, DomainError> {
     let mut room = edit.room;
-    let message = edit.event.map(|event| {
-        let message = event.by_participant(me, aggregate.room.last_message_id + 1, now());
-        room.record(&message);
+    let id = aggregate.room.next_message_id();
+    // The author as this change leaves them (a guest's new name, chat §4.2 step 3).
+    let me = edit
+        .upserted
+        .iter()
+        .find(|p| p.actor_type == me.actor_type && p.actor_id == me.actor_id)
+        .unwrap_or(me);
+    let message = match (edit.event, edit.post) {
+        (Some(event), _) => Some(event.by_participant(me, id, now())),
+        (None, Some(Posted { content, parent })) => Some(Message {
+            content,
+            parent,
+            ..SystemEvent::ConversationCreated.by_participant(me, id, now())
+        }),
+        (None, None) => None,
+    };
+    let message = message.map(|mut message| {
+        room.post(&mut message);
         message
     });
     room.version = aggregate.room.version + 1;
@@ -151,6 +244,7 @@ async fn commit(
             message: message.as_ref(),
             upserted: &edit.upserted,
             removed: &edit.removed,
+            rewritten: &edit.rewritten,
             releases_pair: edit.releases_pair,
         })
         .await?;
@@ -165,5 +259,9 @@ async fn commit(
         .cloned()
         .collect();
     participants.extend(edit.upserted);
-    Ok(Some(RoomAggregate::new(room, participants)))
+    Ok(Some(Committed {
+        room: Some(RoomAggregate::new(room, participants)),
+        posted: message,
+        rewritten: edit.rewritten,
+    }))
 }

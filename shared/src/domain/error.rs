@@ -32,6 +32,12 @@ pub enum DomainError {
     /// The caller may not do this to this target: 403 with the reason v4 names.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// The input is longer than allowed: 413 with the reason (chat §4.2).
+    #[error("too large: {0}")]
+    TooLarge(&'static str),
+    /// The target is of a kind this cannot apply to: 405 with the reason (chat §4.3).
+    #[error("not applicable to this {0}")]
+    WrongKind(&'static str),
     /// The room kept changing under every attempt to commit a change.
     #[error("the room kept changing; gave up after {0} attempts")]
     Busy(usize),

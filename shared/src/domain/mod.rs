@@ -1,10 +1,12 @@
-//! The use cases of the spec (§6, §7): who may see and do what ([`access`]), the decisions of
-//! each endpoint, and the one commit path for room changes ([`commit`]). The domain decides and
-//! knows nothing of HTTP, OCS or API versions: the values it works on are [`crate::model`]'s
+//! The use cases of the specs (conversations §6, §7; chat): who may see and do what
+//! ([`access`]), the decisions of each endpoint, and the one commit path for room changes
+//! ([`commit`]). The domain decides and knows nothing of HTTP or OCS (rules that differ between
+//! API versions take the caller's [`ApiVersion`]): the values it works on are [`crate::model`]'s
 //! (re-exported here), storage is [`crate::store`]'s job, rendering [`crate::view`]'s.
 
 pub mod access;
 pub mod accounts;
+pub mod chat;
 pub mod commit;
 mod error;
 pub mod moderation;

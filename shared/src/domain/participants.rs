@@ -75,10 +75,9 @@ pub fn add_group(
 
 /// A new member's row: they have read everything until now (v4 §8.2).
 fn new_member(aggregate: &RoomAggregate, user: &User, participant_type: ParticipantType) -> Participant {
-    Participant {
-        last_read_message: aggregate.room.last_message_id,
-        ..Participant::user(user, participant_type)
-    }
+    let mut row = Participant::user(user, participant_type);
+    row.read_up_to(aggregate.room.last_message_id, aggregate.room.comment_count);
+    row
 }
 
 fn refuse_one_to_one(aggregate: &RoomAggregate) -> Result<(), DomainError> {
@@ -438,6 +437,7 @@ pub async fn join(
         }
         let (mut me, guest_secret) = newcomer(caller, now);
         me.password_version = password_version;
+        me.read_up_to(room.room.last_message_id, room.room.comment_count);
         if store.join_room(token, &me, &room.stale).await? != JoinOutcome::Joined {
             return Ok(Attempt::Again);
         }

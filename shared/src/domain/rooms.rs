@@ -264,21 +264,21 @@ async fn insert(store: &Store, creator: &User, new: NewRoom, joining: &[&User]) 
                 }),
         );
     }
-    let messages: Vec<Message> = events
-        .into_iter()
-        .zip(1..)
-        .map(|(event, id)| event.by_user(creator, id, timestamp))
-        .collect();
     let mut room = Room {
         pair,
         groups,
         ..Room::new(RoomToken::generate(), id, room_type, name)
     };
-    if let Some(last) = messages.last() {
-        room.record(last);
-    }
+    let messages: Vec<Message> = events
+        .into_iter()
+        .map(|event| {
+            let mut message = event.by_user(creator, room.next_message_id(), timestamp);
+            room.post(&mut message);
+            message
+        })
+        .collect();
     for participant in &mut participants {
-        participant.last_read_message = room.last_message_id;
+        participant.read_up_to(room.last_message_id, room.comment_count);
     }
     let mut aggregate = RoomAggregate::new(room.clone(), participants);
     for _ in 0..TOKEN_ATTEMPTS {
@@ -317,9 +317,10 @@ async fn reopen_one_to_one(
         let missing: Vec<Participant> = joining
             .iter()
             .filter(|user| room.user_participant(&user.id).is_none())
-            .map(|user| Participant {
-                last_read_message: room.room.last_message_id,
-                ..Participant::user(user, ParticipantType::Owner)
+            .map(|user| {
+                let mut row = Participant::user(user, ParticipantType::Owner);
+                row.read_up_to(room.room.last_message_id, room.room.comment_count);
+                row
             })
             .collect();
         if !missing.is_empty() {

@@ -59,6 +59,13 @@ pub struct Room {
     /// v4 §6.6: at most 2000 characters; empty when unset.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// How many chat messages were ever posted in the room (chat §5.4).
+    #[serde(default)]
+    pub comment_count: i64,
+    /// The `commentSeq` of the most recently deleted chat messages (at most
+    /// [`MAX_DELETED_COMMENTS`]): they no longer count as unread (chat §4.3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_comments: Vec<i64>,
     /// v4 §7.8: the room's default permissions, 0 when unset.
     #[serde(default)]
     pub default_permissions: i64,
@@ -90,16 +97,50 @@ impl Room {
             pair: Vec::new(),
             deleted_users: Vec::new(),
             description: String::new(),
+            comment_count: 0,
+            deleted_comments: Vec::new(),
             default_permissions: 0,
             groups: Vec::new(),
         }
     }
 
-    /// Records `message` as the room's newest.
+    /// Records `message` as the room's newest: its id is taken; a chat message or a system
+    /// message about the room becomes `lastMessage` and moves `lastActivity` (chat §8).
     pub fn record(&mut self, message: &Message) {
-        self.last_message_id = message.id;
-        self.last_activity = message.timestamp;
-        self.last_message = Some(message.clone());
+        self.last_message_id = self.last_message_id.max(message.id);
+        let shown = match &message.content {
+            Content::System(event) => event.updates_last_message(),
+            Content::Comment(_) => true,
+            Content::Deleted(_) | Content::Reaction { .. } => false,
+        };
+        if shown {
+            self.last_activity = message.timestamp;
+            self.last_message = Some(message.clone());
+        }
+        self.comment_count = self.comment_count.max(message.comment_seq);
+    }
+
+    /// Posts `message`: counts it if it is a chat message (its `comment_seq`), then records it.
+    pub fn post(&mut self, message: &mut Message) {
+        message.comment_seq = self.comment_count + i64::from(message.content.is_comment());
+        self.record(message);
+    }
+
+    /// The id of the room's next message (v4 §13.7): room ids own blocks of 2^28 message ids
+    /// (room id × 2^28 + sequence), so ids are unique across rooms and increase within one
+    /// with no counter but the room item's `lastMessageId`, and stay below 2^53 for the first
+    /// 2^25 rooms. Rooms whose messages were numbered from 1 continue in their block.
+    pub fn next_message_id(&self) -> i64 {
+        let base = if self.id > 0 && self.id < 1 << (53 - MESSAGE_ID_BITS) {
+            self.id << MESSAGE_ID_BITS
+        } else {
+            0
+        };
+        if self.last_message_id >= base {
+            self.last_message_id + 1
+        } else {
+            base + self.last_message_id + 1
+        }
     }
 }
 
@@ -138,6 +179,15 @@ pub struct Participant {
     /// v4 §6.1: unix seconds of the attendee's last change of their own settings.
     #[serde(default)]
     pub last_attendee_activity: i64,
+    /// The room's `commentCount` at the read marker (chat §5.4).
+    #[serde(default)]
+    pub read_comments: i64,
+    /// chat §5.3: the newest message that mentioned the attendee, and that mentioned them
+    /// directly; 0 when none.
+    #[serde(default)]
+    pub last_mention_message: i64,
+    #[serde(default)]
+    pub last_mention_direct: i64,
 }
 
 /// The `sessionId` of a row without a session.
@@ -145,6 +195,16 @@ pub const NO_SESSION: &str = "0";
 
 /// A session ends this many seconds after the last request that carried it (v4 spec §13.5).
 pub const SESSION_SECONDS: i64 = 100;
+
+/// Deleted chat messages a room remembers for unread counts; older deletions may still count
+/// for a reader who had not read that far.
+pub const MAX_DELETED_COMMENTS: usize = 200;
+
+/// Bits of a message id that number the messages of one room (v4 §13.7).
+pub const MESSAGE_ID_BITS: u32 = 28;
+
+/// chat §4.5: the read marker meaning "even the first message is unread".
+pub const UNREAD_FROM_FIRST: i64 = -2;
 
 /// v4 §5: what moderators may do (everything but "custom").
 pub const MODERATOR_PERMISSIONS: i64 = 254;
@@ -186,6 +246,9 @@ impl Participant {
             password_version: 0,
             permissions: 0,
             last_attendee_activity: 0,
+            read_comments: 0,
+            last_mention_message: 0,
+            last_mention_direct: 0,
         }
     }
 
@@ -206,6 +269,9 @@ impl Participant {
             password_version: 0,
             permissions: 0,
             last_attendee_activity: 0,
+            read_comments: 0,
+            last_mention_message: 0,
+            last_mention_direct: 0,
         }
     }
 
@@ -266,6 +332,48 @@ impl Participant {
         }
     }
 
+    /// chat §5.4, v4 §8.2: chat messages after the read marker, from the room's counter and
+    /// the count at the marker (no message is read); 1 for a marker of −2 with nothing unread;
+    /// guests always 0.
+    pub fn unread_messages(&self, room: &Room) -> i64 {
+        if self.actor_type == ActorType::Guests {
+            return 0;
+        }
+        let last = room.last_message.as_ref().map_or(room.last_message_id, |m| m.id);
+        let deleted = room
+            .deleted_comments
+            .iter()
+            .filter(|seq| **seq > self.read_comments)
+            .count() as i64;
+        let count = if self.last_read_message == last {
+            0
+        } else {
+            (room.comment_count - self.read_comments - deleted).max(0)
+        };
+        if self.last_read_message == UNREAD_FROM_FIRST && count == 0 {
+            1
+        } else {
+            count
+        }
+    }
+
+    /// v4 §8.2: a mention after the read marker.
+    pub fn unread_mention(&self) -> bool {
+        self.last_mention_message != 0 && self.last_read_message < self.last_mention_message
+    }
+
+    /// v4 §8.2: a direct mention after the read marker.
+    pub fn unread_mention_direct(&self) -> bool {
+        self.last_mention_direct != 0 && self.last_read_message < self.last_mention_direct
+    }
+
+    /// The row's read marker moved to `message` (its id and the room's chat message count
+    /// then).
+    pub fn read_up_to(&mut self, id: i64, comments: i64) {
+        self.last_read_message = id;
+        self.read_comments = comments;
+    }
+
     /// Whether this row belongs to the given user.
     pub fn is_user(&self, user: &UserId) -> bool {
         self.actor_type == ActorType::Users && self.actor_id == user.as_str()
@@ -292,21 +400,37 @@ pub struct Message {
     pub actor_display_name: String,
     pub timestamp: i64,
     pub content: Content,
+    /// The message this one replies to, deletes, edits or reacts to.
+    pub parent: Option<i64>,
+    /// The live reactions on this message (chat §12.5).
+    pub reactions: Vec<super::Reaction>,
+    /// How many chat messages the room had once this message was posted (chat §5.4): the
+    /// unread count of a reader is the room's count minus the count at their read marker.
+    pub comment_seq: i64,
+    /// How often the message was rewritten since it was posted.
+    pub rev: i64,
 }
 
 impl Message {
-    /// The system message key (`conversation_created`, …).
+    /// The system message key (`conversation_created`, …), `""` for other messages.
     pub fn key(&self) -> &'static str {
-        let Content::System(event) = &self.content;
-        event.key()
+        match &self.content {
+            Content::System(event) => event.key(),
+            _ => "",
+        }
     }
 
     /// The old and the new name, for a rename.
     pub fn renamed(&self) -> Option<(&str, &str)> {
         match &self.content {
             Content::System(super::SystemEvent::ConversationRenamed { old, new }) => Some((old, new)),
-            Content::System(_) => None,
+            _ => None,
         }
+    }
+
+    /// Whether the author is this participant.
+    pub fn is_by(&self, participant: &Participant) -> bool {
+        self.actor_type == participant.actor_type && self.actor_id == participant.actor_id
     }
 }
 

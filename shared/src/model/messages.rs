@@ -1,6 +1,6 @@
-//! What a message says ([`Content`]): system messages (spec §9), the events a room records;
-//! chat comments come next. How a message is stored is [`MessageRecord`], the flat shape of
-//! the table's items.
+//! What a message says ([`Content`]): system messages (spec §9, chat §8), the events a room
+//! records; chat comments (chat §4.2), deleted comments (§4.3) and reaction rows (§12.4). How a
+//! message is stored is [`MessageRecord`], the flat shape of the table's items.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,74 @@ use super::{ActorType, Message, MessageUser, Participant, User};
 pub enum Content {
     /// A system message recording an event.
     System(SystemEvent),
+    /// A chat message (verb `comment`).
+    Comment(Comment),
+    /// A chat message deleted by its author or a moderator (verb `comment_deleted`).
+    Deleted(Deletion),
+    /// A reaction to the parent message (verb `reaction`), live or (`revoked`) withdrawn
+    /// (verb `reaction_deleted`).
+    Reaction { emoji: String, revoked: bool },
+}
+
+impl Content {
+    /// Whether the message counts as unread (chat §5.4): chat messages only.
+    pub fn is_comment(&self) -> bool {
+        matches!(self, Self::Comment(_))
+    }
+}
+
+/// A chat message's own data (chat §4.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comment {
+    /// The text as sent, trimmed; mentions are rendered at read time (chat §5.2).
+    pub text: String,
+    /// The client's reference id, at most 64 characters; empty when none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference_id: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub silent: bool,
+    /// Whether `@all` in it mentions everyone (the sender could, chat §4.2 step 6).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub can_mention_all: bool,
+    /// The last edit (chat §4.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_edit: Option<LastEdit>,
+}
+
+/// Who edited a message last, and when (chat §4.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastEdit {
+    pub actor_type: ActorType,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub timestamp: i64,
+}
+
+/// Who deleted a chat message, and when (chat §4.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deletion {
+    pub actor_type: ActorType,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub timestamp: i64,
+}
+
+/// One live reaction on a message (chat §12.4), kept on the reacted message's item so that
+/// `reactions` and `reactionsSelf` need no other read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
+    pub actor_type: ActorType,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub emoji: String,
+    pub timestamp: i64,
+    /// The id of the reaction's own row (verb `reaction`).
+    #[serde(default)]
+    pub row: i64,
 }
 
 /// Something that happened in a room and is recorded as a system message.
@@ -40,6 +108,14 @@ pub enum SystemEvent {
     DescriptionRemoved,
     /// v4 §6.2, §7.2: a group was invited; its parameter has `type: group`.
     GroupAdded(MessageUser),
+    /// chat §4.3: its parent is the deleted message.
+    MessageDeleted,
+    /// chat §4.4: its parent is the edited message.
+    MessageEdited,
+    /// chat §4.8.
+    HistoryCleared,
+    /// chat §12.4: its parent is the message the reaction was on.
+    ReactionRevoked,
 }
 
 impl SystemEvent {
@@ -63,6 +139,10 @@ impl SystemEvent {
             Self::DescriptionSet { .. } => "description_set",
             Self::DescriptionRemoved => "description_removed",
             Self::GroupAdded(_) => "group_added",
+            Self::MessageDeleted => "message_deleted",
+            Self::MessageEdited => "message_edited",
+            Self::HistoryCleared => "history_cleared",
+            Self::ReactionRevoked => "reaction_revoked",
         }
     }
 
@@ -84,7 +164,17 @@ impl SystemEvent {
             actor_display_name: actor_name.to_string(),
             timestamp,
             content: Content::System(self),
+            parent: None,
+            reactions: Vec::new(),
+            comment_seq: 0,
+            rev: 0,
         }
+    }
+
+    /// Whether the message becomes the room's `lastMessage` and moves `lastActivity` (chat
+    /// §8): every system message but those about another message.
+    pub fn updates_last_message(&self) -> bool {
+        !matches!(self, Self::MessageDeleted | Self::MessageEdited | Self::ReactionRevoked)
     }
 
     /// The `{user}` parameter, for events about another participant.
@@ -123,13 +213,17 @@ impl SystemEvent {
             "description_set" => Self::DescriptionSet { description: new? },
             "description_removed" => Self::DescriptionRemoved,
             "group_added" => with_user(Self::GroupAdded)?,
+            "message_deleted" => Self::MessageDeleted,
+            "message_edited" => Self::MessageEdited,
+            "history_cleared" => Self::HistoryCleared,
+            "reaction_revoked" => Self::ReactionRevoked,
             _ => return None,
         })
     }
 }
 
 /// A message as the table stores it (and as a room item embeds its newest): flat attributes,
-/// the system message by its key.
+/// what it is by its verb, a system message by its key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageRecord {
@@ -138,8 +232,32 @@ pub struct MessageRecord {
     actor_id: String,
     actor_display_name: String,
     timestamp: i64,
-    /// The system message key, e.g. `conversation_created`.
+    /// `system` (also when absent: rows written before chat), `comment`, `comment_deleted`,
+    /// `reaction`, `reaction_deleted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verb: Option<String>,
+    /// The system message key, e.g. `conversation_created`; empty for other verbs.
+    #[serde(default)]
     system_message: String,
+    /// A comment's own data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    comment: Option<Comment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deletion: Option<Deletion>,
+    /// A reaction row's emoji.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    emoji: Option<String>,
+    /// The message replied to, deleted, edited or reacted to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parent: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reactions: Vec<Reaction>,
+    #[serde(default)]
+    comment_seq: i64,
+    /// How often the message was rewritten (edited, deleted, reacted to): a rewrite is
+    /// conditional on it, so one decided on an older state does not land.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    rev: i64,
     /// The `{user}` parameter, for messages about another participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     user: Option<MessageUser>,
@@ -149,26 +267,55 @@ pub struct MessageRecord {
     new_name: Option<String>,
 }
 
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
 impl From<Message> for MessageRecord {
     fn from(message: Message) -> Self {
-        let Content::System(event) = message.content;
-        let user = event.user().cloned();
-        let (old_name, new_name) = match &event {
-            SystemEvent::ConversationRenamed { old, new } => (Some(old.clone()), Some(new.clone())),
-            SystemEvent::DescriptionSet { description } => (None, Some(description.clone())),
-            _ => (None, None),
-        };
-        Self {
+        let mut record = Self {
             id: message.id,
             actor_type: message.actor_type,
             actor_id: message.actor_id,
             actor_display_name: message.actor_display_name,
             timestamp: message.timestamp,
-            system_message: event.key().to_string(),
-            user,
-            old_name,
-            new_name,
+            verb: None,
+            system_message: String::new(),
+            comment: None,
+            deletion: None,
+            emoji: None,
+            parent: message.parent,
+            reactions: message.reactions,
+            comment_seq: message.comment_seq,
+            rev: message.rev,
+            user: None,
+            old_name: None,
+            new_name: None,
+        };
+        match message.content {
+            Content::System(event) => {
+                record.user = event.user().cloned();
+                (record.old_name, record.new_name) = match &event {
+                    SystemEvent::ConversationRenamed { old, new } => (Some(old.clone()), Some(new.clone())),
+                    SystemEvent::DescriptionSet { description } => (None, Some(description.clone())),
+                    _ => (None, None),
+                };
+                record.system_message = event.key().to_string();
+            }
+            Content::Comment(comment) => {
+                record.verb = Some("comment".into());
+                record.comment = Some(comment);
+            }
+            Content::Deleted(deletion) => {
+                record.verb = Some("comment_deleted".into());
+                record.deletion = Some(deletion);
+            }
+            Content::Reaction { emoji, revoked } => {
+                record.verb = Some(if revoked { "reaction_deleted" } else { "reaction" }.into());
+                record.emoji = Some(emoji);
+            }
         }
+        record
     }
 }
 
@@ -176,16 +323,34 @@ impl TryFrom<MessageRecord> for Message {
     type Error = String;
 
     fn try_from(record: MessageRecord) -> Result<Self, String> {
-        let key = record.system_message;
-        let event = SystemEvent::from_stored(&key, record.user, record.old_name, record.new_name)
-            .ok_or_else(|| format!("unknown system message {key:?} or its parameters missing"))?;
+        let missing = |what: &str| format!("a {what} message without its data");
+        let content = match record.verb.as_deref().unwrap_or("system") {
+            "system" => {
+                let key = record.system_message;
+                Content::System(
+                    SystemEvent::from_stored(&key, record.user, record.old_name, record.new_name)
+                        .ok_or_else(|| format!("unknown system message {key:?} or its parameters missing"))?,
+                )
+            }
+            "comment" => Content::Comment(record.comment.ok_or_else(|| missing("comment"))?),
+            "comment_deleted" => Content::Deleted(record.deletion.ok_or_else(|| missing("deleted"))?),
+            verb @ ("reaction" | "reaction_deleted") => Content::Reaction {
+                emoji: record.emoji.ok_or_else(|| missing("reaction"))?,
+                revoked: verb == "reaction_deleted",
+            },
+            other => return Err(format!("unknown verb {other:?}")),
+        };
         Ok(Self {
             id: record.id,
             actor_type: record.actor_type,
             actor_id: record.actor_id,
             actor_display_name: record.actor_display_name,
             timestamp: record.timestamp,
-            content: Content::System(event),
+            content,
+            parent: record.parent,
+            reactions: record.reactions,
+            comment_seq: record.comment_seq,
+            rev: record.rev,
         })
     }
 }

@@ -6,17 +6,18 @@
 mod entities;
 mod ids;
 mod kinds;
+pub mod mentions;
 pub mod messages;
 mod room_name;
 pub mod secrets;
 
 pub use entities::{
-    MODERATOR_PERMISSIONS, Message, MessageUser, NO_SESSION, PARTICIPANT_PERMISSIONS, Participant, Room, RoomAggregate,
-    SESSION_SECONDS, User, attendee_id,
+    MAX_DELETED_COMMENTS, MESSAGE_ID_BITS, MODERATOR_PERMISSIONS, Message, MessageUser, NO_SESSION,
+    PARTICIPANT_PERMISSIONS, Participant, Room, RoomAggregate, SESSION_SECONDS, UNREAD_FROM_FIRST, User, attendee_id,
 };
 pub use ids::{GroupId, RoomToken, UserId};
 pub use kinds::{ActorType, ApiVersion, NotificationLevel, ParticipantType, RoomType};
-pub use messages::{Content, SystemEvent};
+pub use messages::{Comment, Content, Deletion, LastEdit, Reaction, SystemEvent};
 pub use room_name::{InvalidRoomName, RoomName};
 
 /// Counter that numbers rooms (`id` of the room object).

@@ -34,6 +34,15 @@ impl Reply {
         }
     }
 
+    /// 304 with an empty body (chat §2: no envelope).
+    pub fn not_modified() -> Self {
+        Self {
+            status: StatusCode::NOT_MODIFIED,
+            data: Value::Null,
+            headers: Vec::new(),
+        }
+    }
+
     /// 200 with `data: []`, the answer to a successful change (spec §3.1).
     pub fn done() -> Self {
         Self::ok(json!([]))
@@ -48,6 +57,13 @@ impl Reply {
 
 /// Renders a successful reply in the envelope and format of the request.
 pub fn render_reply(reply: Reply, format: Format, envelope: Envelope) -> Response<Body> {
+    if reply.status == StatusCode::NOT_MODIFIED {
+        let mut response = plain_response(StatusCode::NOT_MODIFIED, None, String::new());
+        for (name, value) in reply.headers {
+            response.headers_mut().append(name, value);
+        }
+        return response;
+    }
     let (http_status, statuscode) = match envelope {
         Envelope::V2 => (reply.status, reply.status.as_u16()),
         Envelope::V1 => (StatusCode::OK, 100),

@@ -102,12 +102,7 @@ impl ApiRequest {
                 self.envelope,
                 false,
             ),
-            Err(error) => render_error(
-                &error,
-                self.format,
-                self.envelope,
-                self.api_version() == Some(ApiVersion::V4),
-            ),
+            Err(error) => render_error(&error, self.format, self.envelope, self.gives_reasons()),
         }
     }
 
@@ -150,6 +145,16 @@ impl ApiRequest {
         if let Some(version) = version {
             let _ = self.version.set(version);
         }
+    }
+
+    /// Whether refusals carry `{"error": reason}`: API v4 (v4 §3) and the chat and reaction
+    /// APIs (chat §2), whose path version is v1.
+    fn gives_reasons(&self) -> bool {
+        self.api_version() == Some(ApiVersion::V4)
+            || self
+                .route
+                .get()
+                .is_some_and(|route| route.starts_with("/chat/") || route.starts_with("/reaction/"))
     }
 
     /// The API version of the route's path (`None` for capabilities, or before routing).

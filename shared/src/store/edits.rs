@@ -30,6 +30,8 @@ pub struct RoomEdit<'a> {
     /// Participant rows written as given (new participants, changed types).
     pub upserted: &'a [Participant],
     pub removed: &'a [Participant],
+    /// Existing messages written back changed; each must still exist.
+    pub rewritten: &'a [Message],
     /// Deletes the one-to-one pair's lock.
     pub releases_pair: bool,
 }
@@ -90,6 +92,23 @@ impl Store {
                 .condition_expression("attribute_not_exists(pk)")
                 .build()?;
             items.push(TransactWriteItem::builder().put(put).build());
+        }
+        for message in edit.rewritten {
+            // The rewrite lands only on the state it was decided on (`rev` one lower).
+            let mut put = Put::builder().table_name(&self.table).set_item(Some(to_item(
+                message,
+                room_pk(token),
+                message_sk(message.id),
+            )?));
+            put = match message.rev - 1 {
+                previous if previous <= 0 => {
+                    put.condition_expression("attribute_exists(pk) AND attribute_not_exists(rev)")
+                }
+                previous => put
+                    .condition_expression("rev = :rev")
+                    .expression_attribute_values(":rev", AttributeValue::N(previous.to_string())),
+            };
+            items.push(TransactWriteItem::builder().put(put.build()?).build());
         }
         if let (true, [a, b]) = (edit.releases_pair, edit.room.pair.as_slice()) {
             items.push(delete(&self.table, pair_pk(&a.id, &b.id), PAIR_SK.to_string())?);
@@ -291,7 +310,7 @@ impl Store {
     }
 
     /// Deletes items in concurrent batches.
-    async fn delete_keys(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
+    pub(super) async fn delete_keys(&self, keys: Vec<(String, String)>) -> Result<(), StoreError> {
         let requests = keys
             .into_iter()
             .map(|(pk, sk)| {

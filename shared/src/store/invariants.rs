@@ -9,7 +9,9 @@ use super::keys::{
 };
 use super::{Store, StoreError};
 use crate::model::ROOM_ID_COUNTER;
-use crate::model::{ActorType, Message, Participant, ParticipantType, Room, RoomType};
+use crate::model::{
+    ActorType, Content, MESSAGE_ID_BITS, Message, Participant, ParticipantType, Room, RoomType, UNREAD_FROM_FIRST,
+};
 
 /// One broken invariant, described for a person.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,6 +129,21 @@ impl Store {
                 pair_rooms.entry(users).or_default().push(token.clone());
             }
         }
+        // Message ids of the per-room blocks are unique across rooms (v4 §13.7).
+        let mut block_ids: Vec<i64> = rooms
+            .values()
+            .flat_map(|p| p.messages.iter().map(|m| m.id))
+            .filter(|id| *id >= 1 << MESSAGE_ID_BITS)
+            .collect();
+        let all = block_ids.len();
+        block_ids.sort_unstable();
+        block_ids.dedup();
+        if block_ids.len() != all {
+            flag(format!(
+                "{} message ids are used in more than one room",
+                all - block_ids.len()
+            ));
+        }
         for (users, tokens) in &pair_rooms {
             if tokens.len() > 1 {
                 flag(format!("one-to-one {users:?}: {} rooms {tokens:?}", tokens.len()));
@@ -145,6 +162,51 @@ impl Store {
         }
         violations.sort();
         Ok(violations)
+    }
+}
+
+/// Chat state (chat §4–§5, §12): markers within the room's messages, chat message counts, and
+/// every live reaction backed by its own `reaction` row.
+fn check_chat(token: &str, room: &Room, partition: &Partition, flag: &mut impl FnMut(String)) {
+    for p in &partition.participants {
+        let markers = [p.last_read_message, p.last_mention_message, p.last_mention_direct];
+        if markers
+            .iter()
+            .any(|m| *m > room.last_message_id || (*m < 0 && *m != UNREAD_FROM_FIRST))
+        {
+            flag(format!(
+                "room {token}: {} has a marker outside the room's messages",
+                p.actor_id
+            ));
+        }
+        if p.read_comments > room.comment_count {
+            flag(format!(
+                "room {token}: {} read more chat messages than were posted",
+                p.actor_id
+            ));
+        }
+    }
+    for message in &partition.messages {
+        if message.comment_seq > room.comment_count {
+            flag(format!(
+                "room {token}: message {} counted beyond the room's count",
+                message.id
+            ));
+        }
+        for reaction in &message.reactions {
+            let backed = partition.messages.iter().any(|row| {
+                row.id == reaction.row
+                    && row.parent == Some(message.id)
+                    && row.actor_id == reaction.actor_id
+                    && matches!(&row.content, Content::Reaction { emoji, revoked: false } if *emoji == reaction.emoji)
+            });
+            if !backed {
+                flag(format!(
+                    "room {token}: reaction {} of {} on message {} has no live row",
+                    reaction.emoji, reaction.actor_id, message.id
+                ));
+            }
+        }
     }
 }
 
@@ -185,9 +247,24 @@ fn check_room(token: &str, room: &Room, partition: &Partition, flag: &mut impl F
             room.last_message_id
         ));
     }
-    if room.last_message.as_ref().map_or(0, |m| m.id) != newest {
-        flag(format!("room {token}: lastMessage is not the newest message {newest}"));
+    let newest_shown = partition
+        .messages
+        .iter()
+        .filter(|m| match &m.content {
+            Content::System(event) => event.updates_last_message(),
+            // A deleted chat message stays where it was, shown as deleted.
+            Content::Comment(_) | Content::Deleted(_) => true,
+            Content::Reaction { .. } => false,
+        })
+        .map(|m| m.id)
+        .max();
+    let last_shown = room.last_message.as_ref().map(|m| m.id);
+    if newest_shown.is_some() && last_shown != newest_shown {
+        flag(format!(
+            "room {token}: lastMessage {last_shown:?} is not the newest shown message {newest_shown:?}"
+        ));
     }
+    check_chat(token, room, partition, flag);
     let mut ids: Vec<i64> = partition.messages.iter().map(|m| m.id).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -8,7 +8,7 @@ mod participants;
 mod room;
 mod room_v4;
 
-pub use message::{MessageObject, MessageObjectV4, Reader, message_object};
+pub use message::{MessageView, Parent, Reader, Shape, message_json};
 pub use participants::{participant_list, participant_list_v4};
 pub use room::{RoomObject, Viewer, room_object};
 pub use room_v4::{RoomObjectV4, room_object_v4};

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::message::{MessageObject, Reader};
+use super::message::{MessageView, Reader, Shape, message_json};
 use super::or_empty::{OrEmptyList, OrderedMap};
 use crate::model::{ActorType, NotificationLevel, Participant, ParticipantType, RoomAggregate, RoomType};
 
@@ -47,7 +47,7 @@ pub struct RoomObject<'a> {
     participants: OrEmptyList<OrderedMap<&'a str, UserEntry<'a>>>,
     num_guests: usize,
     guest_list: &'static str,
-    last_message: OrEmptyList<MessageObject<'a>>,
+    last_message: OrEmptyList<Value>,
     lobby_state: i64,
     lobby_timer: i64,
 }
@@ -78,9 +78,10 @@ impl<'a> RoomObject<'a> {
         let room = &aggregate.room;
         let lobby_applies = room.lobby_state == 1 && !me.participant_type.is_moderator();
         let (name, display_name) = names(aggregate, me);
-        let reader = Reader {
-            actor_type: me.actor_type,
-            actor_id: &me.actor_id,
+        let view = MessageView {
+            room: aggregate,
+            reader: Reader::of(me),
+            shape: Shape::V1,
         };
         let visible = |value| (!lobby_applies).then_some(value);
         Self {
@@ -101,8 +102,8 @@ impl<'a> RoomObject<'a> {
             can_start_call: !lobby_applies,
             last_activity: room.last_activity,
             last_read_message: if lobby_applies { 0 } else { me.last_read_message },
-            unread_messages: 0,
-            unread_mention: false,
+            unread_messages: if lobby_applies { 0 } else { me.unread_messages(room) },
+            unread_mention: !lobby_applies && me.unread_mention(),
             is_favorite: me.favorite,
             notification_level: notification_level(aggregate, me),
             last_ping: me.last_ping,
@@ -118,7 +119,7 @@ impl<'a> RoomObject<'a> {
                 room.last_message
                     .as_ref()
                     .filter(|_| !lobby_applies)
-                    .map(|message| MessageObject::new(message, &room.token, reader)),
+                    .map(|message| message_json(message, view, None)),
             ),
             lobby_state: room.lobby_state,
             lobby_timer: room.lobby_timer,

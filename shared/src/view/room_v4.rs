@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::message::{MessageObjectV4, Reader};
+use super::message::{MessageView, Reader, Shape, message_json};
 use super::room::{names, notification_level};
 use crate::model::{ActorType, NotificationLevel, Participant, ParticipantType, RoomAggregate, RoomType};
 
@@ -75,7 +75,7 @@ pub struct RoomObjectV4<'a> {
     is_important: bool,
     is_sensitive: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    last_message: Option<MessageObjectV4<'a>>,
+    last_message: Option<Value>,
 }
 
 /// The v4 room object for `viewer` (a participant, or `None` for an outsider of a public
@@ -96,9 +96,10 @@ impl<'a> RoomObjectV4<'a> {
         let lobby_applies = room.lobby_state == 1 && !me.participant_type.is_moderator();
         let (name, display_name) = names(aggregate, me);
         let is_user = me.actor_type == ActorType::Users;
-        let reader = Reader {
-            actor_type: me.actor_type,
-            actor_id: &me.actor_id,
+        let view = MessageView {
+            room: aggregate,
+            reader: Reader::of(me),
+            shape: Shape::LastMessage,
         };
         Self {
             name,
@@ -108,6 +109,9 @@ impl<'a> RoomObjectV4<'a> {
             read_only: room.read_only,
             last_activity: room.last_activity,
             last_read_message: if lobby_applies { 0 } else { me.last_read_message },
+            unread_messages: if lobby_applies { 0 } else { me.unread_messages(room) },
+            unread_mention: !lobby_applies && me.unread_mention(),
+            unread_mention_direct: !lobby_applies && me.unread_mention_direct(),
             is_favorite: me.favorite,
             can_leave_conversation: is_user,
             can_delete_conversation: is_user
@@ -129,7 +133,7 @@ impl<'a> RoomObjectV4<'a> {
                 .last_message
                 .as_ref()
                 .filter(|_| !lobby_applies)
-                .map(|message| MessageObjectV4::new(message, &room.token, reader)),
+                .map(|message| message_json(message, view, None)),
             ..Self::for_outsider(aggregate)
         }
     }

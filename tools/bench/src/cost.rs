@@ -1,6 +1,6 @@
 //! Part 1: the DynamoDB cost of every route of spec §1, in its main success case and its main
-//! refusal case, and of every API v4 route in each of its `events/*/v4-*.json` fixtures
-//! (success and refusals), counted by the store's SDK interceptor on a freshly seeded fixture
+//! refusal case, and of every API v4 and chat route in each of its fixtures
+//! (`events/*/v4-*.json`, `events/chat/`: success and refusals), counted by the store's SDK interceptor on a freshly seeded fixture
 //! world.
 
 use talk::store::CallStats;
@@ -386,13 +386,14 @@ fn row(route: String, kind: String, status: String, stats: &CallStats) -> Vec<St
     ]
 }
 
-/// The API v4 fixtures (`events/<function>/v4-*.json`): function, file name and event text.
-fn v4_fixtures() -> Vec<(String, String, String)> {
+/// The API v4 fixtures (`events/<function>/v4-*.json`) and the chat fixtures
+/// (`events/chat/`): function, file name and event text.
+fn v4_and_chat_fixtures() -> Vec<(String, String, String)> {
     fixture_files()
         .into_iter()
         .filter_map(|file| {
             let (function, name) = file.split_once('/')?;
-            name.starts_with("v4-").then(|| {
+            (name.starts_with("v4-") || function == "chat").then(|| {
                 let text =
                     std::fs::read_to_string(workspace_root().join("events").join(&file)).expect("a readable fixture");
                 (function.to_string(), name.trim_end_matches(".json").to_string(), text)
@@ -430,7 +431,7 @@ pub async fn run() -> Table {
         };
         table.row(row(case.route.to_string(), case.kind.to_string(), status, &stats));
     }
-    for (function, name, text) in v4_fixtures() {
+    for (function, name, text) in v4_and_chat_fixtures() {
         let env = TestEnv::new().await;
         seed_fixture_world(&env).await;
         let request = lambda_http::request::from_str(&text).expect("a fixture parses");
@@ -438,9 +439,11 @@ pub async fn run() -> Table {
             .uri()
             .path()
             .replace("/ocs/v2.php/apps/spreed/api/v4", "v4 ")
+            .replace("/ocs/v2.php/apps/spreed/api/v1", "")
             .replace("fixtgroup", "{token}")
             .replace("fixtpublic", "{token}")
-            .replace("fixtdirect", "{token}");
+            .replace("fixtdirect", "{token}")
+            .replace(&talkctl::fixtures::FIXTURE_MESSAGE_ID.to_string(), "{messageId}");
         let route = format!("{} {route}", request.method());
         let function = talkctl::functions::function(&function).expect("a function of this build");
         env.store().calls().reset();

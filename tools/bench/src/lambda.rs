@@ -42,6 +42,12 @@ pub fn subjects() -> Vec<Subject> {
         ),
         subject("participants", Call::new("GET", &room("/participants"), Some("alice"))),
         subject(
+            "chat",
+            Call::new("POST", "", Some("alice"))
+                .at("/ocs/v2.php/apps/spreed/api/v1/chat/fixtgroup")
+                .param("message", "bench message"),
+        ),
+        subject(
             "capabilities",
             Call::new("GET", "", Some("alice")).at("/ocs/v2.php/cloud/capabilities"),
         ),

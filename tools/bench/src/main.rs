@@ -2,6 +2,7 @@
 //! functions in process, release binaries under a Runtime API emulator) and prints one
 //! Markdown table per part; `--out` also writes them, with the machine, to a file.
 
+mod chat;
 mod cost;
 mod emulator;
 mod events;
@@ -27,6 +28,8 @@ enum Part {
     Throughput,
     /// Not in a run of every part: it waits 100 s for sessions to end.
     Flood,
+    /// The chat API: an idle long poll, delivery latency, pages of large rooms.
+    Chat,
 }
 
 #[derive(Debug, Parser)]
@@ -51,6 +54,8 @@ struct Settings {
     clients: Vec<usize>,
     seconds: f64,
     flood_joins: usize,
+    chat_wait_seconds: u64,
+    chat_messages: usize,
 }
 
 impl Settings {
@@ -63,6 +68,8 @@ impl Settings {
                 clients: vec![1, 8],
                 seconds: 1.0,
                 flood_joins: 300,
+                chat_wait_seconds: 3,
+                chat_messages: 5,
             }
         } else {
             Self {
@@ -72,6 +79,8 @@ impl Settings {
                 clients: vec![1, 8, 32],
                 seconds: 5.0,
                 flood_joins: 2000,
+                chat_wait_seconds: 25,
+                chat_messages: 100,
             }
         }
     }
@@ -145,6 +154,10 @@ async fn main() -> anyhow::Result<()> {
     if wanted(Part::Flood) {
         let table = flood::run(settings.flood_joins).await;
         section("7. Flood of anonymous joins", table.to_string());
+    }
+    if wanted(Part::Chat) {
+        let table = chat::run(settings.chat_wait_seconds, settings.chat_messages).await;
+        section("9. Chat", table.to_string());
     }
     if let Some(path) = &args.out {
         let mut text = String::from("# Benchmark report\n\n");

@@ -5,13 +5,13 @@
 //! The world: users alice, bob and carol with app passwords `<uid>-fixture-app-password`,
 //! group `engineering` (alice, bob), the group room `fixtgroup` (alice owner, bob user), the
 //! public room `fixtpublic` (alice owner, and a guest whose cookie is
-//! `talk_guest_fixtpublic=fixture-guest-secret`) and the one-to-one room `fixtdirect` of alice
-//! and bob.
+//! `talk_guest_fixtpublic=fixture-guest-secret`, and one chat message of alice, id
+//! [`FIXTURE_MESSAGE_ID`]) and the one-to-one room `fixtdirect` of alice and bob.
 
 use talk::domain::secrets::secret_hash;
 use talk::domain::{
-    GroupId, Participant, ParticipantType, ROOM_ID_COUNTER, Room, RoomAggregate, RoomToken, RoomType, SystemEvent,
-    User, UserId, now,
+    Comment, Content, GroupId, Message, Participant, ParticipantType, ROOM_ID_COUNTER, Room, RoomAggregate, RoomToken,
+    RoomType, SystemEvent, User, UserId, now,
 };
 use talk::store::{CreateOutcome, DirectoryError, Store, StoreError};
 
@@ -79,6 +79,10 @@ pub async fn seed(store: &Store) -> Result<(), SeedError> {
         let created = SystemEvent::ConversationCreated.by_user(alice, 1, 1_700_000_000);
         let mut room = Room::new(id(RoomToken::parse(token)), room_id, room_type, name);
         room.record(&created);
+        let mut messages = vec![created];
+        if token == "fixtpublic" {
+            messages.push(fixture_message(&mut room, alice));
+        }
         if room_type == RoomType::OneToOne {
             room.pair = vec![alice.clone(), bob.clone()];
         }
@@ -87,7 +91,7 @@ pub async fn seed(store: &Store) -> Result<(), SeedError> {
             .map(|(user, kind)| Participant::user(user, kind))
             .collect();
         let outcome = store
-            .create_room(&RoomAggregate::new(room, participants), &[created])
+            .create_room(&RoomAggregate::new(room, participants), &messages)
             .await?;
         if outcome != CreateOutcome::Created {
             return Err(SeedError::RoomExists(token));
@@ -105,4 +109,23 @@ pub async fn seed(store: &Store) -> Result<(), SeedError> {
         return Err(SeedError::RoomExists("fixtpublic"));
     }
     Ok(())
+}
+
+/// The id of alice's chat message in `fixtpublic` (room 2's first chat message, v4 §13.7).
+pub const FIXTURE_MESSAGE_ID: i64 = (2 << 28) + 2;
+
+/// Alice's chat message "Fixture message" in `fixtpublic`, posted now (so it can be edited).
+fn fixture_message(room: &mut Room, alice: &User) -> Message {
+    let mut message = Message {
+        content: Content::Comment(Comment {
+            text: "Fixture message".into(),
+            reference_id: String::new(),
+            silent: false,
+            can_mention_all: true,
+            last_edit: None,
+        }),
+        ..SystemEvent::ConversationCreated.by_user(alice, room.next_message_id(), now())
+    };
+    room.post(&mut message);
+    message
 }

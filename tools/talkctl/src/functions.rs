@@ -9,6 +9,7 @@ pub const FUNCTIONS: &[Function] = &[
     password::FUNCTION,
     favorite::FUNCTION,
     notify::FUNCTION,
+    chat::FUNCTION,
     participants::FUNCTION,
     capabilities::FUNCTION,
 ];

@@ -24,6 +24,10 @@ use tokio::net::TcpListener;
 
 use crate::functions::{FALLBACK, FUNCTIONS};
 
+/// API Gateway (HTTP API) ends an integration after 30 s with 503: the local server does too,
+/// so that what works locally (a long poll, chat §4.1) works deployed.
+const INTEGRATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// API Gateway's payload limit; larger bodies get 413 as there.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
@@ -107,10 +111,15 @@ async fn answer_http(
             r#"{"message":"Request Entity Too Large"}"#,
         );
     };
-    let response = router
-        .answer(app, to_lambda_request(parts, body.to_bytes(), peer))
-        .await;
-    from_lambda_response(response)
+    let answered = tokio::time::timeout(
+        INTEGRATION_TIMEOUT,
+        router.answer(app, to_lambda_request(parts, body.to_bytes(), peer)),
+    )
+    .await;
+    match answered {
+        Ok(response) => from_lambda_response(response),
+        Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, r#"{"message":"Service Unavailable"}"#),
+    }
 }
 
 /// The request as API Gateway (HTTP API, payload 2.0) hands it to a function, with the
