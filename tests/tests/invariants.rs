@@ -3,7 +3,8 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use talk::domain::{
-    Message, Participant, ParticipantType, Room, RoomAggregate, RoomToken, RoomType, SystemEvent, User, UserId,
+    ActorType, Message, Participant, ParticipantType, Reaction, Room, RoomAggregate, RoomToken, RoomType, SystemEvent,
+    User, UserId,
 };
 use talk::store::keys::{PK, ROOM_SK, SK, message_sk, room_pk};
 use talk_tests::{TestEnv, seed_fixture_world};
@@ -136,6 +137,37 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
         .await
         .unwrap();
 
+    // Chat damage: a read marker beyond the room's messages; a reaction without its row; the
+    // same block message id in two rooms.
+    let (room, first) = room_with_message("markerroom", 2, RoomType::Group);
+    let ahead = Participant {
+        last_read_message: 1 << 40,
+        ..Participant::user(&alice, ParticipantType::Owner)
+    };
+    import(&env, room, vec![ahead], first).await;
+    for text in ["twinroma", "twinromb"] {
+        let (mut room, mut first) = room_with_message(text, 2, RoomType::Group);
+        first.id = (3 << 28) + 1;
+        room.record(&first);
+        if text == "twinromb" {
+            first.reactions.push(Reaction {
+                actor_type: ActorType::Users,
+                actor_id: "alice".into(),
+                actor_display_name: "ALICE".into(),
+                emoji: "👍".into(),
+                timestamp: 1,
+                row: 12345,
+            });
+        }
+        import(
+            &env,
+            room,
+            vec![Participant::user(&alice, ParticipantType::Owner)],
+            first,
+        )
+        .await;
+    }
+
     // A row and an app password of an account that does not exist.
     store
         .add_participant_if_absent(
@@ -168,7 +200,10 @@ async fn a_healthy_table_has_no_violation_and_each_kind_of_damage_is_reported() 
         ("unmoderated", "no owner or moderator"),
         ("aheadroom", "ahead of the room counter"),
         ("behindroom", "message counter 0 behind message 1"),
-        ("behindroom", "lastMessage is not the newest message 1"),
+        ("behindroom", "is not the newest shown message Some(1)"),
+        ("markerroom", "has a marker outside the room's messages"),
+        ("twinromb", "has no live row"),
+        ("message ids", "used in more than one room"),
         ("paironea", "2 rooms"),
         ("paironea", "has no lock"),
         ("paironeb", "has no lock"),
