@@ -39,7 +39,7 @@ fn read_units(idle_checks: usize, strong_items: usize) -> f64 {
 }
 
 /// The table of part 9.
-pub async fn run(wait_seconds: u64, messages: usize) -> Table {
+pub async fn run(wait_seconds: u64, messages: usize, room_sizes: &[usize]) -> Table {
     let mut table = Table::new(&["measurement", "value"]);
     let env = TestEnv::new().await;
     seed_fixture_world(&env).await;
@@ -100,7 +100,7 @@ pub async fn run(wait_seconds: u64, messages: usize) -> Table {
         ms(percentile(&latencies, 0.99)),
     ]);
 
-    for size in [10usize, 1000] {
+    for &size in room_sizes {
         let env = TestEnv::new().await;
         seed_fixture_world(&env).await;
         for i in 0..size {

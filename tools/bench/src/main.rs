@@ -56,6 +56,7 @@ struct Settings {
     flood_joins: usize,
     chat_wait_seconds: u64,
     chat_messages: usize,
+    chat_room_sizes: Vec<usize>,
 }
 
 impl Settings {
@@ -70,6 +71,7 @@ impl Settings {
                 flood_joins: 300,
                 chat_wait_seconds: 3,
                 chat_messages: 5,
+                chat_room_sizes: vec![10, 100],
             }
         } else {
             Self {
@@ -81,6 +83,7 @@ impl Settings {
                 flood_joins: 2000,
                 chat_wait_seconds: 25,
                 chat_messages: 100,
+                chat_room_sizes: vec![10, 1000],
             }
         }
     }
@@ -156,7 +159,12 @@ async fn main() -> anyhow::Result<()> {
         section("7. Flood of anonymous joins", table.to_string());
     }
     if wanted(Part::Chat) {
-        let table = chat::run(settings.chat_wait_seconds, settings.chat_messages).await;
+        let table = chat::run(
+            settings.chat_wait_seconds,
+            settings.chat_messages,
+            &settings.chat_room_sizes,
+        )
+        .await;
         section("9. Chat", table.to_string());
     }
     if let Some(path) = &args.out {
