@@ -345,9 +345,10 @@ impl App {
                     return Ok((None, None));
                 };
                 let room = async {
-                    match v4 {
-                        true => self.store.room_item(token).await,
-                        false => Ok(None),
+                    if v4 {
+                        self.store.room_item(token).await
+                    } else {
+                        Ok(None)
                     }
                 };
                 Ok(tokio::try_join!(self.store.user_participant(token, user), room)?)
@@ -360,12 +361,13 @@ impl App {
             .update_preferences(token, &user.id, preferences.favorite, preferences.level, now())
             .await?
             .ok_or(DomainError::NotFound)?;
-        match room {
-            Some(room) if v4 => {
+        match (v4, room) {
+            (true, Some(room)) => {
                 let room = RoomAggregate::new(room, vec![row]);
                 Ok(Reply::ok(room_object_v4(&room, room.participants.first())))
             }
-            _ => Ok(Reply::done()),
+            (true, None) => Err(DomainError::NotFound.into()),
+            (false, _) => Ok(Reply::done()),
         }
     }
 
