@@ -22,12 +22,8 @@ struct World {
 }
 
 async fn world() -> World {
-    let env = TestEnv::new().await;
-    let mut secrets = Vec::new();
-    for (uid, name) in [("alice", "Alice A"), ("bob", "Bob B"), ("carol", "Carol C")] {
-        secrets.push((uid, env.add_user(uid, name).await));
-    }
-    let client = Client::serve(&env).await;
+    let (env, client, secrets) =
+        talk_tests::serve_with_users(&[("alice", "Alice A"), ("bob", "Bob B"), ("carol", "Carol C")]).await;
     World { client, secrets, env }
 }
 

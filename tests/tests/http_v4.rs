@@ -18,18 +18,14 @@ struct World {
 }
 
 async fn world() -> World {
-    let env = TestEnv::new().await;
-    let mut secrets = Vec::new();
-    for (uid, name) in [
+    let users = [
         ("alice", "Alice A"),
         ("bob", "Bob B"),
         ("carol", "Carol C"),
         ("dave", "Dave D"),
-    ] {
-        secrets.push((uid, env.add_user(uid, name).await));
-    }
+    ];
+    let (env, client, secrets) = talk_tests::serve_with_users(&users).await;
     env.add_group("team", &["alice", "bob", "carol"]).await;
-    let client = Client::serve(&env).await;
     World { client, secrets, env }
 }
 

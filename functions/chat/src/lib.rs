@@ -8,16 +8,18 @@ mod receive;
 use lambda_http::http::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use talk::app::{Callers, Changed};
+use talk::domain::access::Caller;
 use talk::domain::access::{self, Need};
 use talk::domain::chat::{self, SendCommand};
-use talk::domain::commit::change_message;
-use talk::domain::{ActorType, Message, Participant, RoomAggregate, RoomToken, RoomType};
+use talk::domain::commit::{Edit, change_message};
+use talk::domain::{ActorType, DomainError, Message, Participant, RoomAggregate, RoomToken, RoomType};
+use talk::request::ParamError;
 use talk::routing::ApiVersion::V1;
 use talk::routing::Verb::{Delete, Get, Post, Put};
 use talk::routing::{Call, Route};
 use talk::store::Direction;
 use talk::view::{MessageView, Parent, Reader, Shape, message_json, room_object_v4};
-use talk::{Failure, Reply, on};
+use talk::{ApiRequest, App, Failure, Reply, on};
 
 talk::function! {
     name: "chat",
@@ -90,12 +92,7 @@ async fn send(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<
         })
     });
     let reply_to = command.as_ref().map_or(0, |c| c.reply_to);
-    let (loaded, parent) = tokio::join!(
-        app.room_and_caller(request, token, Callers::GuestsToo),
-        app.store.message(token, reply_to)
-    );
-    let (caller, room) = loaded?;
-    let parent = parent?;
+    let (caller, room, parent) = room_and_message(app, request, token, Some(reply_to)).await?;
     let committed = talk::domain::commit::change_room(
         &app.store,
         token,
@@ -110,68 +107,60 @@ async fn send(Call { app, request, .. }: Call<'_>, token: &RoomToken) -> Result<
     posted_reply(&changed, Reply::created, parent.as_ref())
 }
 
-/// chat §4.3: delete a message (its author; moderators in group and public rooms).
-async fn delete_message(
-    Call {
-        app,
-        request,
-        message_id,
-        ..
-    }: Call<'_>,
+/// The caller, the room and the message `id` names, read in one round.
+async fn room_and_message(
+    app: &App,
+    request: &ApiRequest,
     token: &RoomToken,
-) -> Result<Reply, Failure> {
-    let id = message_id.unwrap_or(0);
-    let (loaded, target) = tokio::join!(
+    id: Option<i64>,
+) -> Result<(Caller, Option<RoomAggregate>, Option<Message>), Failure> {
+    let (loaded, message) = tokio::join!(
         app.room_and_caller(request, token, Callers::GuestsToo),
-        app.store.message(token, id)
+        app.store.message(token, id.unwrap_or(0))
     );
     let (caller, room) = loaded?;
-    let target = target?;
+    Ok((caller, room, message?))
+}
+
+/// A change about the message `{messageId}` names (delete, edit, reactions): the room and the
+/// message are read together, then [`change_message`] decides and commits.
+async fn change_about_message<C>(
+    call: Call<'_>,
+    token: &RoomToken,
+    command: Result<C, ParamError>,
+    decide: impl Fn(&RoomAggregate, &Participant, &C, Option<&Message>) -> Result<Option<Edit>, DomainError>,
+) -> Result<Changed, Failure> {
+    let (caller, room, message) = room_and_message(call.app, call.request, token, call.message_id).await?;
     let committed = change_message(
-        &app.store,
+        &call.app.store,
         token,
         &caller,
         room,
-        target,
+        message,
         Need::Participant,
-        Ok(()),
-        |room, me, (), target| chat::delete_message(room, me, target),
+        command.map_err(Into::into),
+        decide,
     )
     .await?;
-    let changed = Changed::new(committed, caller, request);
+    Ok(Changed::new(committed, caller, call.request))
+}
+
+/// chat §4.3: delete a message (its author; moderators in group and public rooms).
+async fn delete_message(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    let changed = change_about_message(call, token, Ok(()), |room, me, (), target| {
+        chat::delete_message(room, me, target)
+    })
+    .await?;
     posted_reply(&changed, Reply::ok, None)
 }
 
 /// chat §4.4: edit a message (as deleting, within 24 hours).
-async fn edit_message(
-    Call {
-        app,
-        request,
-        message_id,
-        ..
-    }: Call<'_>,
-    token: &RoomToken,
-) -> Result<Reply, Failure> {
-    let id = message_id.unwrap_or(0);
-    let text = request.params().and_then(|p| p.required_string("message"));
-    let (loaded, target) = tokio::join!(
-        app.room_and_caller(request, token, Callers::GuestsToo),
-        app.store.message(token, id)
-    );
-    let (caller, room) = loaded?;
-    let target = target?;
-    let committed = change_message(
-        &app.store,
-        token,
-        &caller,
-        room,
-        target,
-        Need::Participant,
-        text.map_err(Into::into),
-        |room, me, text, target| chat::edit_message(room, me, target, text),
-    )
+async fn edit_message(call: Call<'_>, token: &RoomToken) -> Result<Reply, Failure> {
+    let text = call.request.params().and_then(|p| p.required_string("message"));
+    let changed = change_about_message(call, token, text, |room, me, text, target| {
+        chat::edit_message(room, me, target, text)
+    })
     .await?;
-    let changed = Changed::new(committed, caller, request);
     posted_reply(&changed, Reply::ok, None)
 }
 
@@ -217,8 +206,7 @@ async fn answer_with_marker(
         return Err(talk::domain::DomainError::NotFound.into());
     }
     let mut room = room.clone();
-    room.participants
-        .retain(|p| !(p.actor_type == row.actor_type && p.actor_id == row.actor_id));
+    room.participants.retain(|p| !p.is_same_actor(&row));
     room.participants.push(row.clone());
     Ok(Reply::ok(room_object_v4(&room, Some(&row))))
 }

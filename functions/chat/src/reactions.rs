@@ -2,13 +2,13 @@
 //! message is read with the room; its item carries the live reactions.
 
 use serde_json::{Map, Value, json};
-use talk::app::Callers;
 use talk::domain::access::{self, Need};
 use talk::domain::chat;
-use talk::domain::commit::change_message;
 use talk::domain::{Content, DomainError, Message, RoomAggregate, RoomToken};
 use talk::routing::Call;
 use talk::{Failure, Reply};
+
+use crate::{change_about_message, room_and_message};
 
 /// chat §12.2: emoji → who reacted with it (`{}` when none).
 fn reaction_map(message: &Message, room: &RoomAggregate, only: Option<&str>) -> Value {
@@ -40,45 +40,25 @@ fn target(message: Option<Message>) -> Result<Message, DomainError> {
 
 /// chat §12.1 POST (201; 200 when the caller had this reaction already) and DELETE (200).
 async fn change(call: Call<'_>, token: &RoomToken, add: bool) -> Result<Reply, Failure> {
-    let Call {
-        app,
-        request,
-        message_id,
-        ..
-    } = call;
-    let emoji = request.params().and_then(|p| p.required_string("reaction"));
-    let (loaded, message) = tokio::join!(
-        app.room_and_caller(request, token, Callers::GuestsToo),
-        app.store.message(token, message_id.unwrap_or(0))
-    );
-    let (caller, room) = loaded?;
-    let message = message?;
-    let committed = change_message(
-        &app.store,
-        token,
-        &caller,
-        room,
-        message,
-        Need::Participant,
-        emoji.map_err(Into::into),
-        |room, me, emoji, message| {
-            chat::may_post(room, me)?;
-            match (message, add) {
-                (Some(message), true) => chat::react(room, me, message, emoji),
-                (None, true) => Err(DomainError::NotFound),
-                (_, false) => chat::unreact(room, me, &target(message.cloned())?, emoji),
-            }
-        },
-    )
+    let (app, message_id) = (call.app, call.message_id);
+    let emoji = call.request.params().and_then(|p| p.required_string("reaction"));
+    let changed = change_about_message(call, token, emoji, |room, me, emoji, message| {
+        chat::may_post(room, me)?;
+        match (message, add) {
+            (Some(message), true) => chat::react(room, me, message, emoji),
+            (None, true) => Err(DomainError::NotFound),
+            (_, false) => chat::unreact(room, me, &target(message.cloned())?, emoji),
+        }
+    })
     .await?;
-    let room = committed.room.ok_or(DomainError::NotFound)?;
+    let room = changed.room.as_ref().ok_or(DomainError::NotFound)?;
     // Unchanged (the caller had this reaction already): the message as it is now.
-    let reacted = match committed.rewritten.into_iter().find(|m| Some(m.id) == message_id) {
-        Some(message) => message,
+    let reacted = match changed.rewritten.iter().find(|m| Some(m.id) == message_id) {
+        Some(message) => message.clone(),
         None => target(app.store.message(token, message_id.unwrap_or(0)).await?)?,
     };
-    let map = reaction_map(&reacted, &room, None);
-    Ok(if add && committed.posted.is_some() {
+    let map = reaction_map(&reacted, room, None);
+    Ok(if add && changed.posted.is_some() {
         Reply::created(map)
     } else {
         Reply::ok(map)
@@ -107,14 +87,10 @@ pub async fn list(
     token: &RoomToken,
 ) -> Result<Reply, Failure> {
     let only = request.params().and_then(|p| p.string("reaction"));
-    let (loaded, message) = tokio::join!(
-        app.room_and_caller(request, token, Callers::GuestsToo),
-        app.store.message(token, message_id.unwrap_or(0))
-    );
-    let (caller, room) = loaded?;
+    let (caller, room, message) = room_and_message(app, request, token, message_id).await?;
     let (room, me) = access::authorize(room.as_ref(), &caller, Need::Participant)?;
     chat::may_read(room, me)?;
-    let message = target(message?)?;
+    let message = target(message)?;
     let only = only?.filter(|e| !e.is_empty() && e != "0");
     Ok(Reply::ok(reaction_map(&message, room, only.as_deref())))
 }

@@ -156,7 +156,7 @@ fn mark_mentions(
     }
     let candidates = aggregate.participants.iter().filter(|p| {
         p.actor_type == ActorType::Users
-            && !(p.actor_type == sender.actor_type && p.actor_id == sender.actor_id)
+            && !p.is_same_actor(sender)
             && (everyone || direct.contains(&p.actor_id.as_str()))
             && !lobby_applies(aggregate, p)
             && resolved_level(aggregate, p) != NotificationLevel::Never
@@ -165,17 +165,15 @@ fn mark_mentions(
     if marked.is_empty() {
         return;
     }
-    let mut touch = |row: &Participant, change: &dyn Fn(&mut Participant)| match rows
-        .iter_mut()
-        .find(|r| r.actor_type == row.actor_type && r.actor_id == row.actor_id)
-    {
-        Some(existing) => change(existing),
-        None => {
-            let mut copy = row.clone();
-            change(&mut copy);
-            rows.push(copy);
-        }
-    };
+    let mut touch =
+        |row: &Participant, change: &dyn Fn(&mut Participant)| match rows.iter_mut().find(|r| r.is_same_actor(row)) {
+            Some(existing) => change(existing),
+            None => {
+                let mut copy = row.clone();
+                change(&mut copy);
+                rows.push(copy);
+            }
+        };
     for row in &marked {
         touch(row, &|p| p.last_mention_message = p.last_mention_message.max(id));
     }

@@ -218,11 +218,7 @@ async fn commit(
     let mut room = edit.room;
     let id = aggregate.room.next_message_id();
     // The author as this change leaves them (a guest's new name, chat §4.2 step 3).
-    let me = edit
-        .upserted
-        .iter()
-        .find(|p| p.actor_type == me.actor_type && p.actor_id == me.actor_id)
-        .unwrap_or(me);
+    let me = edit.upserted.iter().find(|p| p.is_same_actor(me)).unwrap_or(me);
     let message = match (edit.event, edit.post) {
         (Some(event), _) => Some(event.by_participant(me, id, now())),
         (None, Some(Posted { content, parent })) => Some(Message {
@@ -251,11 +247,16 @@ async fn commit(
     if !committed {
         return Ok(None);
     }
-    let same = |a: &Participant, b: &Participant| a.actor_type == b.actor_type && a.actor_id == b.actor_id;
     let mut participants: Vec<Participant> = aggregate
         .participants
         .iter()
-        .filter(|p| !edit.removed.iter().chain(&edit.upserted).any(|gone| same(p, gone)))
+        .filter(|p| {
+            !edit
+                .removed
+                .iter()
+                .chain(&edit.upserted)
+                .any(|gone| p.is_same_actor(gone))
+        })
         .cloned()
         .collect();
     participants.extend(edit.upserted);

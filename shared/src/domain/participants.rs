@@ -19,10 +19,6 @@ use super::{
 /// sessions end, [`crate::model::SESSION_SECONDS`] after their last request).
 pub const MAX_SESSION_ROWS: usize = 200;
 
-fn same_row(a: &Participant, b: &Participant) -> bool {
-    a.actor_type == b.actor_type && a.actor_id == b.actor_id
-}
-
 /// spec §7.2: add a user as a plain participant (`user_added`); `None` when already there.
 /// Through v4 (v4 §7.2) a self-joined user becomes a plain participant, with `user_added`.
 pub fn add(
@@ -92,12 +88,12 @@ fn refuse_one_to_one(aggregate: &RoomAggregate) -> Result<(), DomainError> {
 
 /// spec §7.3: the caller leaves the conversation; the last member's leaving deletes it.
 pub fn leave(aggregate: &RoomAggregate, me: &Participant) -> Result<Option<Edit>, DomainError> {
-    let others: Vec<&Participant> = aggregate.members().filter(|p| !same_row(p, me)).collect();
+    let others: Vec<&Participant> = aggregate.members().filter(|p| !p.is_same_actor(me)).collect();
     let mut edit = Edit::of(&aggregate.room);
     edit.removed.push(me.clone());
     if aggregate.room.room_type == RoomType::OneToOne {
         // The room keeps the pair, so creating it again re-adds whoever left (spec §6.2).
-        let nobody_left = aggregate.participants.iter().all(|p| same_row(p, me));
+        let nobody_left = aggregate.participants.iter().all(|p| p.is_same_actor(me));
         return Ok(Some(if nobody_left {
             Edit::delete(&aggregate.room)
         } else {
@@ -169,7 +165,7 @@ pub fn group_attendee_id(token: &RoomToken, group: &str) -> i64 {
 }
 
 fn remove_row(aggregate: &RoomAggregate, me: &Participant, target: &Participant) -> Result<Option<Edit>, DomainError> {
-    if same_row(target, me) {
+    if target.is_same_actor(me) {
         return leave(aggregate, me);
     }
     if target.participant_type == ParticipantType::Owner {
@@ -233,7 +229,7 @@ pub fn set_moderator(
         ));
     }
     // Through v4 nobody changes their own type (v4 §7.7); through v1, nobody demotes themselves.
-    if (!promote || matches!(target, Target::Attendee(_))) && same_row(row, me) {
+    if (!promote || matches!(target, Target::Attendee(_))) && row.is_same_actor(me) {
         return Err(DomainError::Forbidden);
     }
     let user = row.as_message_user();
@@ -419,7 +415,7 @@ pub async fn join(
             if !store.start_session(token, &me, &row.session_id).await? {
                 return Ok(Attempt::Again);
             }
-            room.participants.retain(|p| !same_row(p, &me));
+            room.participants.retain(|p| !p.is_same_actor(&me));
             room.participants.push(me.clone());
             return Ok(Attempt::Done(Joined {
                 room,

@@ -374,6 +374,11 @@ impl Participant {
         self.read_comments = comments;
     }
 
+    /// Whether both rows are of the same actor (type and id).
+    pub fn is_same_actor(&self, other: &Participant) -> bool {
+        self.actor_type == other.actor_type && self.actor_id == other.actor_id
+    }
+
     /// Whether this row belongs to the given user.
     pub fn is_user(&self, user: &UserId) -> bool {
         self.actor_type == ActorType::Users && self.actor_id == user.as_str()
